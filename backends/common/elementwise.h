@@ -1,0 +1,139 @@
+// Element functors shared by every backend that includes them (cpu, and cuda where nvcc
+// compiles them as __host__ __device__), so that subtle semantics are defined once:
+// NaN through clip/maximum/minimum/relu, the overflow-free sigmoid, relu's derivative at 0,
+// and the Adam step. Tested on the host by tests/core/test_elementwise_functors.cpp.
+#pragma once
+
+#include <cmath>
+#include <cstdint>
+
+#include "anvil/op.h"
+
+#if defined(__CUDACC__)
+#define ANVIL_HD __host__ __device__ __forceinline__
+#else
+#define ANVIL_HD inline
+#endif
+
+namespace anvil::common {
+
+template <typename T> ANVIL_HD bool is_nan(T x) { return x != x; }
+
+// exp of a non-positive number never overflows, so each branch is finite for any finite x
+// and the result saturates cleanly to 0 or 1.
+template <typename T> ANVIL_HD T stable_sigmoid(T x) {
+    if (x >= T(0)) {
+        const T z = std::exp(-x);
+        return T(1) / (T(1) + z);
+    }
+    const T z = std::exp(x);
+    return z / (T(1) + z);
+}
+
+// relu(NaN) = NaN (as in PyTorch and NumPy), relu(-0) = -0.
+template <typename T> ANVIL_HD T relu(T x) { return x < T(0) ? T(0) : x; }
+// Heaviside step, relu's derivative: 0 at x == 0 (PyTorch's convention), NaN stays NaN.
+template <typename T> ANVIL_HD T step(T x) { return is_nan(x) ? x : (x > T(0) ? T(1) : T(0)); }
+
+// NaN passes through unchanged: comparisons with NaN are false.
+template <typename T> ANVIL_HD T clip(T x, T lo, T hi) { return x < lo ? lo : (x > hi ? hi : x); }
+
+// NumPy's maximum/minimum: NaN in either operand gives NaN.
+template <typename T> ANVIL_HD T maximum(T a, T b) {
+    if (is_nan(a) || is_nan(b)) return is_nan(a) ? a : b;
+    return a > b ? a : b;
+}
+template <typename T> ANVIL_HD T minimum(T a, T b) {
+    if (is_nan(a) || is_nan(b)) return is_nan(a) ? a : b;
+    return a < b ? a : b;
+}
+
+template <typename T> ANVIL_HD T apply_unary(UnaryOp op, T x) {
+    switch (op) {
+        case UnaryOp::neg: return -x;
+        case UnaryOp::abs: return std::abs(x);
+        case UnaryOp::exp: return std::exp(x);
+        case UnaryOp::log: return std::log(x);
+        case UnaryOp::sqrt: return std::sqrt(x);
+        case UnaryOp::square: return x * x;
+        case UnaryOp::sin: return std::sin(x);
+        case UnaryOp::cos: return std::cos(x);
+        case UnaryOp::tanh: return std::tanh(x);
+        case UnaryOp::sigmoid: return stable_sigmoid(x);
+        case UnaryOp::relu: return relu(x);
+        case UnaryOp::step: return step(x);
+    }
+    return x;
+}
+
+template <typename T> ANVIL_HD T apply_binary(BinaryOp op, T a, T b) {
+    switch (op) {
+        case BinaryOp::add: return a + b;
+        case BinaryOp::sub: return a - b;
+        case BinaryOp::mul: return a * b;
+        case BinaryOp::div: return a / b;
+        case BinaryOp::maximum: return maximum(a, b);
+        case BinaryOp::minimum: return minimum(a, b);
+    }
+    return a;
+}
+
+// Activation value and its derivative with respect to the pre-activation z = x w^T + b.
+// For sine, y = sin(omega z) and dy/dz = omega cos(omega z).
+template <typename T> struct ActValue {
+    T y;
+    T dy_dz;
+};
+template <typename T> ANVIL_HD ActValue<T> apply_activation(Activation act, T omega, T z) {
+    switch (act) {
+        case Activation::identity: return {z, T(1)};
+        case Activation::sine: {
+            const T s = omega * z;
+            return {std::sin(s), omega * std::cos(s)};
+        }
+        case Activation::relu: return {relu(z), step(z)};
+        case Activation::tanh: {
+            const T t = std::tanh(z);
+            return {t, T(1) - t * t};
+        }
+        case Activation::sigmoid: {
+            const T s = stable_sigmoid(z);
+            return {s, s * (T(1) - s)};
+        }
+    }
+    return {z, T(1)};
+}
+
+// Bias-corrected Adam for one element; the corrections are precomputed per step:
+// c1 = 1 / (1 - beta1^t), c2 = 1 / (1 - beta2^t).
+template <typename T> struct AdamCoefficients {
+    T lr, beta1, beta2, eps, c1, c2;
+};
+template <typename T>
+ANVIL_HD void adam_step(T& p, T g, T& m, T& v, const AdamCoefficients<T>& k) {
+    m = k.beta1 * m + (T(1) - k.beta1) * g;
+    v = k.beta2 * v + (T(1) - k.beta2) * g * g;
+    const T m_hat = m * k.c1;
+    const T v_hat = v * k.c2;
+    p -= k.lr * m_hat / (std::sqrt(v_hat) + k.eps);
+}
+
+// Row-major broadcast indexing: the offsets into a and b of output element `i`.
+struct OperandOffsets {
+    std::int64_t a;
+    std::int64_t b;
+};
+template <typename Geometry>
+ANVIL_HD OperandOffsets broadcast_offsets(const Geometry& g, std::int64_t i) {
+    OperandOffsets off{0, 0};
+    for (int d = g.rank - 1; d >= 0; --d) {
+        const std::int64_t dim = g.out_dims[d];
+        const std::int64_t idx = i % dim;
+        i /= dim;
+        off.a += idx * g.a_strides[d];
+        off.b += idx * g.b_strides[d];
+    }
+    return off;
+}
+
+}  // namespace anvil::common

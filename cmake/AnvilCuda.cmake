@@ -1,0 +1,23 @@
+# CUDA detection: ANVIL_CUDA=AUTO builds the CUDA backend when a CUDA compiler is found,
+# ON requires one, OFF skips it. check_language keeps a CPU-only machine configuring cleanly.
+set(ANVIL_WITH_CUDA OFF)
+if(NOT ANVIL_CUDA STREQUAL "OFF")
+  if(NOT CMAKE_CUDA_COMPILER AND EXISTS /usr/local/cuda/bin/nvcc)
+    set(CMAKE_CUDA_COMPILER /usr/local/cuda/bin/nvcc)
+  endif()
+  include(CheckLanguage)
+  check_language(CUDA)
+  if(CMAKE_CUDA_COMPILER)
+    if(NOT DEFINED CMAKE_CUDA_ARCHITECTURES)
+      # sm_80 (A100), sm_90 (H100) as machine code, plus PTX of sm_90 for newer GPUs.
+      set(CMAKE_CUDA_ARCHITECTURES 80-real 90)
+    endif()
+    enable_language(CUDA)
+    find_package(CUDAToolkit REQUIRED)
+    set(ANVIL_WITH_CUDA ON)
+  elseif(ANVIL_CUDA STREQUAL "ON")
+    message(FATAL_ERROR "ANVIL_CUDA=ON but no CUDA compiler was found")
+  else()
+    message(STATUS "anvil: no CUDA compiler found; the CUDA backend is not built")
+  endif()
+endif()

@@ -1,0 +1,34 @@
+// What a backend plugin includes to register itself. Put ANVIL_REGISTER_BACKEND(MyBackend)
+// in one .cpp of the plugin: when the .so is loaded, a static registrar hands the core a
+// factory together with the ABI version the plugin was compiled against. The core refuses a
+// different version (naming both numbers) and records any exception the factory throws; no
+// exception ever escapes the registrar.
+#pragma once
+
+#include "anvil/backend.h"
+#include "anvil/device.h"
+#include "anvil/error.h"
+#include "anvil/export.h"
+#include "anvil/tensor.h"
+
+// Bump whenever a type that crosses the plugin boundary changes layout or virtual table.
+#define ANVIL_ABI_VERSION 1
+
+namespace anvil {
+
+using BackendFactory = Backend* (*)();
+
+// Called by registrars. Never throws; failures are recorded in the load report.
+extern "C" ANVIL_EXPORT void anvil_register_backend(int abi_version, BackendFactory factory) noexcept;
+
+}  // namespace anvil
+
+#define ANVIL_REGISTER_BACKEND(BackendClass)                                              \
+    namespace {                                                                            \
+    ::anvil::Backend* anvil_make_backend_() { return new BackendClass(); }                 \
+    struct AnvilBackendRegistrar_ {                                                        \
+        AnvilBackendRegistrar_() noexcept {                                                \
+            ::anvil::anvil_register_backend(ANVIL_ABI_VERSION, &anvil_make_backend_);      \
+        }                                                                                  \
+    } anvil_backend_registrar_instance_;                                                   \
+    }

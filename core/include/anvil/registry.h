@@ -1,0 +1,85 @@
+// The backend registry and plugin loader: one instance per process, living in
+// libanvil_core.so. It finds libanvil-*.so files, dlopens them (RTLD_NOW | RTLD_LOCAL, never
+// dlclose), records every attempt with its outcome, and hands out backends by name.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "anvil/export.h"
+
+namespace anvil {
+
+class Backend;
+class Device;
+
+enum class LoadOutcome {
+    loaded,          // registered at least one backend
+    skipped,         // not named libanvil-*.so, or already loaded from another path
+    open_failed,     // dlopen failed (missing dependency, not a shared object, ...)
+    abi_mismatch,    // compiled against another ANVIL_ABI_VERSION
+    factory_threw,   // the backend's constructor threw
+    no_backend,      // loaded, but registered nothing: not an anvil plugin
+    duplicate,       // a backend of the same name is already registered
+};
+ANVIL_EXPORT const char* load_outcome_name(LoadOutcome outcome);
+
+struct LoadAttempt {
+    std::string path;
+    LoadOutcome outcome = LoadOutcome::skipped;
+    std::string detail;                 // dlerror text, exception message, versions, ...
+    std::vector<std::string> backends;  // names registered by this file
+};
+
+struct SearchDirectory {
+    std::string path;
+    std::string origin;  // "--plugin-dir / API", "ANVIL_PLUGIN_PATH", "next to libanvil_core.so"
+    bool exists = false;
+};
+
+class ANVIL_EXPORT Registry {
+public:
+    static Registry& instance();
+
+    // Searches explicit dirs, then ANVIL_PLUGIN_PATH (colon-separated), then the plugin dir
+    // next to libanvil_core.so, loading each libanvil-*.so once. Calling it again with new
+    // directories loads what they add. Never throws for a broken plugin.
+    void load_plugins(const std::vector<std::string>& explicit_dirs = {});
+    // Loads one file (any name) and records the attempt.
+    LoadAttempt load_file(const std::string& path);
+
+    std::vector<SearchDirectory> searched_directories() const;
+    std::vector<LoadAttempt> attempts() const;
+    std::vector<Backend*> backends() const;  // registration order
+
+    // Case-insensitive; null when unknown. Loads default plugins first if nothing was loaded.
+    Backend* find(const std::string& name);
+    // Like find, but throws anvil::Error listing available backends and why the unavailable
+    // ones are unavailable, and refuses an unavailable backend with its reason.
+    Backend& get(const std::string& name);
+    // Highest-priority available backend; throws when none is.
+    Backend& best_available();
+    // "cpu", "cpu:0", "cuda:1", "auto": the device, validated against device_count().
+    std::shared_ptr<Device> device(const std::string& spec);
+    // A multi-line summary of available/unavailable backends, for error messages.
+    std::string backends_summary();
+
+    // Used by anvil_register_backend.
+    void register_factory(int abi_version, Backend* (*factory)()) noexcept;
+
+    Registry(const Registry&) = delete;
+    Registry& operator=(const Registry&) = delete;
+
+private:
+    Registry();
+    ~Registry();
+    struct Impl;
+    std::unique_ptr<Impl> impl_;
+};
+
+// Shorthands for Registry::instance().device(spec) and .get(name).
+ANVIL_EXPORT std::shared_ptr<Device> device(const std::string& spec);
+ANVIL_EXPORT Backend& backend(const std::string& name);
+
+}  // namespace anvil

@@ -1,0 +1,116 @@
+// Tensor: a shape, a dtype and a reference-counted buffer owned by one device. Storage is
+// row-major and contiguous; reshape returns a view sharing the buffer. Data moves between host
+// and device only through the explicit calls below (from_host, to_host, to_vector, to).
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include "anvil/dtype.h"
+#include "anvil/error.h"
+#include "anvil/export.h"
+#include "anvil/shape.h"
+
+namespace anvil {
+
+class Device;
+
+// A block of device memory. Its destructor hands the memory back to the device, which the
+// buffer keeps alive.
+class ANVIL_EXPORT Buffer {
+public:
+    Buffer(std::shared_ptr<Device> device, void* data, std::size_t bytes);
+    ~Buffer();
+    Buffer(const Buffer&) = delete;
+    Buffer& operator=(const Buffer&) = delete;
+
+    void* data() const { return data_; }
+    std::size_t bytes() const { return bytes_; }
+    Device& device() const { return *device_; }
+    const std::shared_ptr<Device>& device_ptr() const { return device_; }
+
+private:
+    std::shared_ptr<Device> device_;
+    void* data_;
+    std::size_t bytes_;
+};
+
+class ANVIL_EXPORT Tensor {
+public:
+    Tensor() = default;  // undefined: no storage; most calls on it throw
+
+    // Uninitialised storage for `shape` on `device`.
+    static Tensor empty(const Shape& shape, DType dtype, const std::shared_ptr<Device>& device);
+    static Tensor full(const Shape& shape, DType dtype, const std::shared_ptr<Device>& device,
+                       double value);
+    static Tensor zeros(const Shape& shape, DType dtype, const std::shared_ptr<Device>& device);
+    // Copies `shape.numel()` elements of `dtype` from host memory.
+    static Tensor from_host(const void* data, const Shape& shape, DType dtype,
+                            const std::shared_ptr<Device>& device);
+    template <typename T>
+    static Tensor from_vector(const std::vector<T>& values, const Shape& shape,
+                              const std::shared_ptr<Device>& device);
+
+    bool defined() const { return static_cast<bool>(buffer_); }
+    const Shape& shape() const { return shape_; }
+    DType dtype() const { return dtype_; }
+    int rank() const { return shape_.rank(); }
+    std::int64_t numel() const { return shape_.numel(); }
+    std::size_t nbytes() const { return static_cast<std::size_t>(numel()) * dtype_size(dtype_); }
+    Device& device() const;
+    const std::shared_ptr<Device>& device_ptr() const;
+
+    // Raw device pointers, for backends. Never dereference them on the host in core or nn.
+    void* data() const;
+    template <typename T> T* data_as() const { return static_cast<T*>(data()); }
+
+    // Copies all elements to host memory of exactly nbytes(); synchronises the device.
+    void to_host(void* dst, std::size_t dst_bytes) const;
+    template <typename T> std::vector<T> to_vector() const;
+    // Reads a one-element tensor as double (synchronises).
+    double item() const;
+
+    // A copy of this tensor on `device` (same device: a deep copy). Crosses backends through
+    // host staging.
+    Tensor to(const std::shared_ptr<Device>& device) const;
+    Tensor clone() const;
+    // A view with a new shape of the same element count; -1 in one dimension is inferred.
+    Tensor reshape(const std::vector<std::int64_t>& dims) const;
+    Tensor reshape(const Shape& shape) const { return reshape(shape.dims()); }
+
+    bool shares_storage(const Tensor& other) const { return buffer_ && buffer_ == other.buffer_; }
+    long storage_use_count() const { return buffer_.use_count(); }
+    // "f32 (3,4) on cpu:0", for messages.
+    std::string describe() const;
+
+private:
+    Tensor(std::shared_ptr<Buffer> buffer, const Shape& shape, DType dtype);
+    void require_defined(const char* what) const;
+
+    std::shared_ptr<Buffer> buffer_;
+    Shape shape_;
+    DType dtype_ = DType::f32;
+};
+
+template <typename T>
+Tensor Tensor::from_vector(const std::vector<T>& values, const Shape& shape,
+                           const std::shared_ptr<Device>& device) {
+    if (static_cast<std::int64_t>(values.size()) != shape.numel())
+        throw Error("[from_vector] " + std::to_string(values.size()) +
+                    " values do not fill shape " + shape.to_string());
+    return from_host(values.data(), shape, dtype_of<T>::value, device);
+}
+
+template <typename T>
+std::vector<T> Tensor::to_vector() const {
+    require_defined("to_vector");
+    if (dtype_of<T>::value != dtype_)
+        throw Error(std::string("[to_vector] tensor is ") + dtype_name(dtype_) + ", asked for " +
+                    dtype_name(dtype_of<T>::value));
+    std::vector<T> out(static_cast<std::size_t>(numel()));
+    to_host(out.data(), out.size() * sizeof(T));
+    return out;
+}
+
+}  // namespace anvil

@@ -1,0 +1,33 @@
+// Registry state shared by registry.cpp (names, lookup) and loader.cpp (discovery, dlopen).
+// One instance per process, reached through Registry::instance().
+#pragma once
+
+#include <memory>
+#include <mutex>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "anvil/backend.h"
+#include "anvil/registry.h"
+
+namespace anvil {
+
+struct Registry::Impl {
+    // Recursive: dlopen runs the plugin's registrar, which re-enters register_factory while
+    // load_file still holds the lock.
+    mutable std::recursive_mutex mutex;
+    std::vector<std::unique_ptr<Backend>> backends;
+    std::vector<std::string> backend_origins;  // the file each backend came from
+    std::vector<LoadAttempt> attempts;
+    std::vector<SearchDirectory> directories;
+    std::set<std::string> loaded_paths;  // canonical paths already dlopen'ed
+    LoadAttempt* current = nullptr;      // the attempt whose dlopen is running
+    bool registered_in_current = false;  // the file called anvil_register_backend
+    bool defaults_loaded = false;
+};
+
+// Lower-cases ASCII, for case-insensitive backend names.
+std::string lower_ascii(std::string text);
+
+}  // namespace anvil
