@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Installs everything anvil needs on a fresh Debian 12 machine (run as root): the compiler
+# toolchain and the -dev packages of its dependencies, all from Debian's archive, plus a small
+# Python virtual environment (PyPI: safetensors, numpy) that the checkpoint interop tests use.
+#   scripts/setup.sh [BUILD_DIR]      (the venv goes to BUILD_DIR/pyenv; default build)
+set -euo pipefail
+build_dir=${1:-build}
+
+packages=(build-essential cmake ninja-build pkg-config
+          libeigen3-dev libgtest-dev libgmock-dev libbenchmark-dev
+          libstb-dev libcli11-dev nlohmann-json3-dev libgif-dev
+          python3 python3-venv)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "setup: installing ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+# The interop tests open anvil's checkpoints with Python's safetensors. Debian 12 does not
+# package it, so it comes from PyPI into a venv inside the build directory.
+venv="$build_dir/pyenv"
+if [ ! -x "$venv/bin/python3" ] || ! "$venv/bin/python3" -c "import safetensors, numpy" 2>/dev/null; then
+  mkdir -p "$build_dir"
+  /usr/bin/python3 -m venv "$venv"
+  if ! "$venv/bin/pip" install -q safetensors numpy; then
+    echo "setup: warning: could not install safetensors from PyPI; the interop tests will be skipped" >&2
+  fi
+fi
+echo "setup: done"
