@@ -1,0 +1,63 @@
+// ReferenceDevice: the one device of the reference backend. Host memory, one thread, plain
+// loops; it implements every primitive of anvil::Device and none of the composites (the
+// core's defaults build those from these primitives).
+#pragma once
+
+#include <string>
+
+#include "anvil/plugin.h"
+
+namespace anvil::reference {
+
+class ReferenceDevice final : public Device {
+public:
+    std::string name() const override { return "reference:0"; }
+    std::string description() const override;
+    std::string backend_name() const override { return "reference"; }
+    MemoryInfo memory_info() const override;
+    bool supports(Op op, DType dtype) const override;
+
+    // memory and transfers (reference_device.cpp)
+    void* allocate(std::size_t bytes) override;
+    void deallocate(void* ptr, std::size_t bytes) noexcept override;
+    void copy_from_host(void* dst, const void* src, std::size_t bytes) override;
+    void copy_to_host(void* dst, const void* src, std::size_t bytes) override;
+    void copy_on_device(void* dst, const void* src, std::size_t bytes) override;
+    void synchronize() override;
+
+    // elementwise.cpp
+    void fill(Tensor& out, double value) override;
+    void unary(UnaryOp op, const Tensor& x, Tensor& out) override;
+    void clip(const Tensor& x, double lo, double hi, Tensor& out) override;
+    void affine(const Tensor& x, double a, double b, Tensor& out) override;
+    void binary(BinaryOp op, const BroadcastGeometry& geometry, const Tensor& a,
+                const Tensor& b, Tensor& out) override;
+
+    // reduce.cpp
+    void reduce(ReduceOp op, const ReduceGeometry& geometry, const Tensor& x,
+                Tensor& out) override;
+    void argmax(const ReduceGeometry& geometry, const Tensor& x, Tensor& out) override;
+
+    // linalg.cpp
+    void transpose2d(const Tensor& x, Tensor& out) override;
+    void gemm(bool trans_a, bool trans_b, double alpha, const Tensor& a, const Tensor& b,
+              double beta, Tensor& c) override;
+
+    // No composite overrides (linear_act_forward, adam_update, ...): the defaults in
+    // libanvil_core are complete. A fast backend overrides the ones worth fusing.
+};
+
+// Calls fn(T{}) with T = float for f32 and double for f64, so each kernel is written once as
+// a template. The core only dispatches dtypes that supports() accepts, so anything else here
+// is a bug in the caller, reported rather than ignored.
+template <typename Fn> void dispatch_float(const char* op, DType dtype, Fn&& fn) {
+    switch (dtype) {
+        case DType::f32: fn(float{}); return;
+        case DType::f64: fn(double{}); return;
+        case DType::i64: break;
+    }
+    throw Error(std::string("[") + op + "] reference backend has no " + dtype_name(dtype) +
+                " kernel");
+}
+
+}  // namespace anvil::reference
