@@ -46,11 +46,12 @@ private:
     void ensure_workspace(const Tensor& pred);
 
     LossKind kind_;
-    Tensor clipped_;  // c, then (c - t) for the gradient
+    // bce workspaces, pred's shape; ones_ is (numel, 1) for the mean (see loss.cpp).
+    Tensor clipped_;    // c, then c - t
     Tensor one_minus_;  // 1 - c
-    Tensor term_;     // per-element loss
-    Tensor scratch_;  // c (1 - c), then ones for the mean
-    Tensor ones_;     // (numel, 1) of ones: the mean as a product, see loss.cpp
+    Tensor term_;       // t log c + (1 - t) log(1 - c)
+    Tensor scratch_;    // log(1 - c), then c (1 - c)
+    Tensor ones_;
 };
 
 // Host read of a one-element loss tensor (synchronises the device).

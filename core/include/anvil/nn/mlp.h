@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "anvil/export.h"
@@ -93,6 +94,8 @@ public:
     std::int64_t parameter_count() const;
     // "layers.0.weight", "layers.0.bias", "layers.1.weight", ... in layer order.
     std::vector<Parameter> parameters();
+    // The same names and order, read-only (for saving).
+    std::vector<std::pair<std::string, const Tensor*>> named_parameters() const;
 
 private:
     MlpConfig config_;

@@ -44,8 +44,9 @@ public:
     virtual OptimizerKind kind() const = 0;
     // Hyperparameters as strings that round-trip exactly ("beta1" -> "0.90000000000000002").
     virtual std::map<std::string, std::string> hyperparameters() const = 0;
-    // State tensors, in a fixed order; empty for SGD without momentum.
-    virtual std::vector<StateTensor> state() = 0;
+    // State tensors, in a fixed order; empty for SGD without momentum. The pointers stay
+    // valid for the optimizer's lifetime (a checkpoint reads and restores through them).
+    const std::vector<StateTensor>& state() const { return state_; }
 
     // Updates applied so far (Adam's bias correction uses steps() + 1 for the next one).
     std::int64_t steps() const { return steps_; }
@@ -61,6 +62,7 @@ protected:
     std::vector<Tensor> zeros_like_params() const;
 
     std::vector<Parameter> params_;
+    std::vector<StateTensor> state_;  // filled by the derived constructors
     std::int64_t steps_ = 0;
 };
 
@@ -71,7 +73,6 @@ public:
     void step(double lr) override;
     OptimizerKind kind() const override { return OptimizerKind::sgd; }
     std::map<std::string, std::string> hyperparameters() const override;
-    std::vector<StateTensor> state() override;
     double momentum() const { return momentum_; }
 
 private:
@@ -88,7 +89,6 @@ public:
     void step(double lr) override;
     OptimizerKind kind() const override { return OptimizerKind::adam; }
     std::map<std::string, std::string> hyperparameters() const override;
-    std::vector<StateTensor> state() override;
 
 private:
     double beta1_, beta2_, eps_;
