@@ -1,0 +1,80 @@
+// The CPU backend's device (cpu:0) and backend classes. Kernels live in one file per op
+// family (elementwise, binary, reduce, gemm, linear composites, loss/optimiser composites);
+// this header only declares them.
+#pragma once
+
+#include <cstddef>
+#include <mutex>
+#include <string>
+
+#include "anvil/backend.h"
+#include "anvil/device.h"
+#include "workspace.h"
+
+namespace anvil::cpu {
+
+class CpuDevice final : public Device {
+public:
+    CpuDevice();
+
+    std::string name() const override { return "cpu:0"; }
+    std::string description() const override;
+    std::string backend_name() const override { return "cpu"; }
+    MemoryInfo memory_info() const override;
+    bool supports(Op op, DType dtype) const override;
+
+    void* allocate(std::size_t bytes) override;
+    void deallocate(void* ptr, std::size_t bytes) noexcept override;
+    void copy_from_host(void* dst, const void* src, std::size_t bytes) override;
+    void copy_to_host(void* dst, const void* src, std::size_t bytes) override;
+    void copy_on_device(void* dst, const void* src, std::size_t bytes) override;
+    void synchronize() override {}  // every kernel has finished when it returns
+
+    void fill(Tensor& out, double value) override;
+    void unary(UnaryOp op, const Tensor& x, Tensor& out) override;
+    void clip(const Tensor& x, double lo, double hi, Tensor& out) override;
+    void affine(const Tensor& x, double a, double b, Tensor& out) override;
+    void binary(BinaryOp op, const BroadcastGeometry& geometry, const Tensor& a,
+                const Tensor& b, Tensor& out) override;
+    void reduce(ReduceOp op, const ReduceGeometry& geometry, const Tensor& x,
+                Tensor& out) override;
+    void argmax(const ReduceGeometry& geometry, const Tensor& x, Tensor& out) override;
+    void transpose2d(const Tensor& x, Tensor& out) override;
+    void gemm(bool trans_a, bool trans_b, double alpha, const Tensor& a, const Tensor& b,
+              double beta, Tensor& c) override;
+
+    void linear_act_forward(Activation act, double omega, const Tensor& x, const Tensor& w,
+                            const Tensor* b, Tensor& y, Tensor* dact) override;
+    void linear_act_backward(const Tensor& x, const Tensor& w, const Tensor& dy,
+                             const Tensor* dact, Tensor* dx, Tensor& dw, Tensor* db) override;
+    void mse_loss_grad(const Tensor& pred, const Tensor& target, Tensor& loss,
+                       Tensor* grad) override;
+    void adam_update(std::span<const AdamSlot> slots, const AdamParams& params) override;
+    void sgd_update(std::span<const SgdSlot> slots, const SgdParams& params) override;
+
+private:
+    // Scratch memory of the composite ops, grown on first use and reused by every later
+    // call, so a training step allocates nothing. The mutex keeps two host threads that
+    // share this device from using it at once.
+    std::mutex workspace_mutex_;
+    Workspace workspace_;
+};
+
+class CpuBackend final : public Backend {
+public:
+    std::string name() const override { return "cpu"; }
+    std::string description() const override;
+    Availability availability() const override { return {true, ""}; }
+    int device_count() const override { return 1; }
+    int priority() const override { return 50; }
+
+protected:
+    std::shared_ptr<Device> create_device(int index) override;
+};
+
+// Host facts for descriptions: "AMD EPYC 9R14", "AVX-512", 2.
+std::string cpu_model_name();
+std::string simd_level();
+int thread_count();
+
+}  // namespace anvil::cpu

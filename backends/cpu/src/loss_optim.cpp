@@ -1,0 +1,110 @@
+// Fused loss and optimiser composites of the CPU backend: MSE loss with its gradient in one
+// pass, and Adam / SGD updates over all parameter slots in one parallel region (the slots
+// are treated as one long array split evenly between threads). Same math as the core
+// defaults in core/src/device_composites.cpp.
+#include <cmath>
+
+#include "common/elementwise.h"
+#include "cpu_device.h"
+#include "parallel.h"
+
+namespace anvil::cpu {
+
+namespace {
+
+// pred, target, grad: (n); returns sum((pred - target)^2) and writes grad = scale (pred - target).
+template <typename T>
+Acc<T> mse_run(const T* pred, const T* target, T* grad, T scale, Index begin, Index end) {
+    constexpr Index kChunk = 1024;  // squared errors summed in T by Eigen, then in Acc
+    Acc<T> total = 0;
+    for (Index i = begin; i < end; i += kChunk) {
+        const Index len = std::min(kChunk, end - i);
+        const auto diff = ConstArrayMap<T>(pred + i, len) - ConstArrayMap<T>(target + i, len);
+        if (grad) ArrayMap<T>(grad + i, len) = scale * diff;
+        total += static_cast<Acc<T>>(diff.square().sum());
+    }
+    return total;
+}
+
+// Calls f(slot, lo, hi) for the part [lo, hi) of each slot that overlaps the global range
+// [begin, end) of the slots laid end to end.
+template <typename Slot, typename F>
+void for_each_slot_part(std::span<const Slot> slots, Index begin, Index end, F f) {
+    Index offset = 0;
+    for (const Slot& s : slots) {
+        const Index size = s.param->numel();
+        const Index lo = std::max(begin, offset), hi = std::min(end, offset + size);
+        if (lo < hi) f(s, lo - offset, hi - offset);
+        offset += size;
+        if (offset >= end) break;
+    }
+}
+
+template <typename Slot> Index total_elements(std::span<const Slot> slots) {
+    Index total = 0;
+    for (const Slot& s : slots) total += s.param->numel();
+    return total;
+}
+
+template <typename T> void adam_typed(std::span<const AdamSlot> slots, const AdamParams& p) {
+    const common::AdamCoefficients<T> k{
+        static_cast<T>(p.lr), static_cast<T>(p.beta1), static_cast<T>(p.beta2), static_cast<T>(p.eps),
+        static_cast<T>(1.0 / (1.0 - std::pow(p.beta1, static_cast<double>(p.step)))),
+        static_cast<T>(1.0 / (1.0 - std::pow(p.beta2, static_cast<double>(p.step))))};
+    parallel_elements(total_elements(slots), [&](Index begin, Index end, int) {
+        for_each_slot_part(slots, begin, end, [&](const AdamSlot& s, Index lo, Index hi) {
+            T* param = s.param->data_as<T>();
+            const T* grad = s.grad->data_as<T>();
+            T* m = s.m->data_as<T>();
+            T* v = s.v->data_as<T>();
+            for (Index i = lo; i < hi; ++i) common::adam_step(param[i], grad[i], m[i], v[i], k);
+        });
+    });
+}
+
+template <typename T> void sgd_typed(std::span<const SgdSlot> slots, const SgdParams& p) {
+    const T neg_lr = static_cast<T>(-p.lr), momentum = static_cast<T>(p.momentum);
+    parallel_elements(total_elements(slots), [&](Index begin, Index end, int) {
+        for_each_slot_part(slots, begin, end, [&](const SgdSlot& s, Index lo, Index hi) {
+            T* param = s.param->data_as<T>();
+            const T* grad = s.grad->data_as<T>();
+            if (p.momentum == 0.0) {  // p -= lr g
+                for (Index i = lo; i < hi; ++i) param[i] += neg_lr * grad[i];
+                return;
+            }
+            T* vel = s.velocity->data_as<T>();  // v = momentum v + g; p -= lr v
+            for (Index i = lo; i < hi; ++i) {
+                vel[i] = momentum * vel[i] + grad[i];
+                param[i] += neg_lr * vel[i];
+            }
+        });
+    });
+}
+
+}  // namespace
+
+void CpuDevice::mse_loss_grad(const Tensor& pred, const Tensor& target, Tensor& loss, Tensor* grad) {
+    dispatch_float(pred.dtype(), "mse_loss_grad", [&]<typename T>() {
+        const Index n = pred.numel();
+        const T* pp = pred.data_as<T>();
+        const T* tp = target.data_as<T>();
+        T* gp = grad ? grad->data_as<T>() : nullptr;
+        const T scale = static_cast<T>(2.0 / static_cast<double>(n));
+        const Acc<T> total = parallel_fold<Acc<T>>(
+            n, [&](Index begin, Index end) { return mse_run(pp, tp, gp, scale, begin, end); },
+            [](Acc<T> a, Acc<T> b) { return a + b; });
+        loss.data_as<T>()[0] = static_cast<T>(total / static_cast<Acc<T>>(n));
+    });
+}
+
+void CpuDevice::adam_update(std::span<const AdamSlot> slots, const AdamParams& params) {
+    dispatch_float(slots[0].param->dtype(), "adam_update",
+                   [&]<typename T>() { adam_typed<T>(slots, params); });
+}
+
+void CpuDevice::sgd_update(std::span<const SgdSlot> slots, const SgdParams& params) {
+    dispatch_float(slots[0].param->dtype(), "sgd_update",
+                   [&]<typename T>() { sgd_typed<T>(slots, params); });
+}
+
+}  // namespace anvil::cpu
