@@ -1,0 +1,36 @@
+// Turns CUDA runtime and cuBLAS status codes into anvil::Error messages a user can act on.
+#include "cuda_check.h"
+
+#include "anvil/error.h"
+
+namespace anvil::cuda {
+
+void throw_cuda_error(cudaError_t status, const char* call, const char* op,
+                      const std::string& detail) {
+    std::string message = std::string("[") + op + "] " + call + " failed: " +
+                          cudaGetErrorString(status) + " (" + cudaGetErrorName(status) + ")";
+    if (!detail.empty()) message += "; " + detail;
+    throw Error(message);
+}
+
+void throw_cublas_error(cublasStatus_t status, const char* call, const char* op,
+                        const std::string& detail) {
+    std::string message = std::string("[") + op + "] " + call + " failed: " +
+                          cublasGetStatusString(status) + " (" + cublasGetStatusName(status) +
+                          ")";
+    if (!detail.empty()) message += "; " + detail;
+    throw Error(message);
+}
+
+void check_launch(const char* op, int device, std::int64_t elements) {
+    // cudaGetLastError also clears the launch error, which is not sticky.
+    const cudaError_t status = cudaGetLastError();
+    if (status != cudaSuccess)
+        throw_cuda_error(status, "kernel launch", op, elements_detail(device, elements));
+}
+
+std::string elements_detail(int device, std::int64_t elements) {
+    return "cuda:" + std::to_string(device) + ", " + std::to_string(elements) + " elements";
+}
+
+}  // namespace anvil::cuda

@@ -1,0 +1,77 @@
+// CudaDevice's composite ops: cuBLAS GEMMs plus the fused kernels of composites.cu, computing
+// what the core defaults (core/src/device_composites.cpp) compute, in fewer passes.
+#include <cmath>
+
+#include "anvil/tensor.h"
+#include "cuda_device.h"
+
+namespace anvil::cuda {
+
+void CudaDevice::linear_act_forward(Activation act, double omega, const Tensor& x,
+                                    const Tensor& w, const Tensor* b, Tensor& y, Tensor* dact) {
+    const char* op = "linear_act_forward";
+    const std::int64_t rows = x.shape()[0], in = x.shape()[1], out = w.shape()[0];
+    // y: (N, out) = x (N, in) @ w^T, then one pass for bias, activation and its derivative.
+    gemm_rows(op, x.dtype(), false, true, rows, out, in, 1.0, x.data(), w.data(), 0.0, y.data());
+    launch_bias_activation(activate(op), act, x.dtype(), omega, y.data(),
+                           dact ? dact->data() : nullptr, b ? b->data() : nullptr, rows, out);
+}
+
+void CudaDevice::linear_act_backward(const Tensor& x, const Tensor& w, const Tensor& dy,
+                                     const Tensor* dact, Tensor* dx, Tensor& dw, Tensor* db) {
+    const char* op = "linear_act_backward";
+    const DType dtype = x.dtype();
+    const std::int64_t rows = x.shape()[0], in = x.shape()[1], out = w.shape()[0];
+    const KernelContext& ctx = activate(op);
+    if (rows == 0) {  // no rows: the parameter gradients are zero (dx is empty)
+        launch_fill(ctx, dtype, dw.data(), dw.numel(), 0.0);
+        if (db) launch_fill(ctx, dtype, db->data(), db->numel(), 0.0);
+        return;
+    }
+    // g: (N, out) = dy * dact, the gradient with respect to the pre-activation.
+    Tensor g = dy;
+    if (dact) {
+        g = Tensor::empty(dy.shape(), dtype, shared_from_this());
+        launch_binary(ctx, BinaryOp::mul, dtype, broadcast_geometry(op, dy.shape(), dy.shape()),
+                      dy.data(), dact->data(), g.data());
+    }
+    // dw: (out, in) = g^T x
+    gemm_rows(op, dtype, true, false, out, in, rows, 1.0, g.data(), x.data(), 0.0, dw.data());
+    // db: (1, out) = ones (1, N) @ g: the column sums of g as a GEMM, read row by row.
+    if (db) gemm_rows(op, dtype, false, false, 1, out, rows, 1.0, ones(dtype, rows), g.data(), 0.0,
+                      db->data());
+    // dx: (N, in) = g w
+    if (dx) gemm_rows(op, dtype, false, false, rows, in, out, 1.0, g.data(), w.data(), 0.0,
+                      dx->data());
+}
+
+void CudaDevice::mse_loss_grad(const Tensor& pred, const Tensor& target, Tensor& loss,
+                               Tensor* grad) {
+    const char* op = "mse_loss_grad";
+    const KernelContext& ctx = activate(op);
+    const std::int64_t n = pred.numel();
+    // The loss first: grad may alias pred or target.
+    launch_squared_error_mean(ctx, pred.dtype(), pred.data(), target.data(), loss.data(), n);
+    if (grad) launch_mse_grad(ctx, pred.dtype(), pred.data(), target.data(), grad->data(), n);
+}
+
+void CudaDevice::adam_update(std::span<const AdamSlot> slots, const AdamParams& p) {
+    const KernelContext& ctx = activate("adam_update");
+    const double t = static_cast<double>(p.step);
+    const common::AdamCoefficients<double> k{p.lr,  p.beta1, p.beta2, p.eps,
+                                             1.0 / (1.0 - std::pow(p.beta1, t)),
+                                             1.0 / (1.0 - std::pow(p.beta2, t))};
+    for (const AdamSlot& s : slots)
+        launch_adam_step(ctx, s.param->dtype(), s.param->data(), s.grad->data(), s.m->data(),
+                         s.v->data(), s.param->numel(), k);
+}
+
+void CudaDevice::sgd_update(std::span<const SgdSlot> slots, const SgdParams& p) {
+    const KernelContext& ctx = activate("sgd_update");
+    for (const SgdSlot& s : slots)
+        launch_sgd_step(ctx, s.param->dtype(), s.param->data(), s.grad->data(),
+                        s.velocity ? s.velocity->data() : nullptr, s.param->numel(), p.lr,
+                        p.momentum);
+}
+
+}  // namespace anvil::cuda

@@ -1,0 +1,135 @@
+// CudaDevice's lifetime, memory, transfers and capability query. The stream is non-blocking
+// (it never waits on the legacy default stream) and every call is checked.
+#include "cuda_device.h"
+
+#include <algorithm>
+#include <cstdlib>
+#include <cstring>
+
+#include "cuda_check.h"
+#include "cuda_memory.h"
+
+namespace anvil::cuda {
+
+namespace {
+bool tf32_requested() {
+    const char* value = std::getenv("ANVIL_CUDA_TF32");
+    return value && std::strcmp(value, "1") == 0;
+}
+}  // namespace
+
+CudaDevice::CudaDevice(int index) : index_(index), name_("cuda:" + std::to_string(index)) {
+    ctx_.device = index;
+    const char* op = "cuda";
+    ANVIL_CUDA_CHECK(cudaSetDevice(index), op, name_);
+    cudaDeviceProp prop{};
+    ANVIL_CUDA_CHECK(cudaGetDeviceProperties(&prop, index), op, name_);
+    // Enough resident blocks to fill every SM; grid-stride loops cover the rest.
+    ctx_.max_blocks = std::max(1, prop.multiProcessorCount *
+                                      std::max(1, prop.maxThreadsPerMultiProcessor / kBlockSize));
+    try {
+        check_kernel_image(ctx_, name_.c_str());
+        configure_memory_pool(index);
+        ANVIL_CUDA_CHECK(cudaStreamCreateWithFlags(&ctx_.stream, cudaStreamNonBlocking), op, name_);
+        ANVIL_CUBLAS_CHECK(cublasCreate(&cublas_), op, name_);
+        ANVIL_CUBLAS_CHECK(cublasSetStream(cublas_, ctx_.stream), op, name_);
+        // Exact FP32 unless TF32 is asked for explicitly (then per call, in cuda_gemm.cpp).
+        ANVIL_CUBLAS_CHECK(cublasSetMathMode(cublas_, CUBLAS_DEFAULT_MATH), op, name_);
+    } catch (...) {
+        if (cublas_) cublasDestroy(cublas_);
+        if (ctx_.stream) cudaStreamDestroy(ctx_.stream);
+        throw;
+    }
+    tf32_ = tf32_requested();
+    description_ = std::string(prop.name) + ", " + format_bytes(prop.totalGlobalMem) +
+                   ", compute capability " + std::to_string(prop.major) + "." +
+                   std::to_string(prop.minor) + ", " + std::to_string(prop.multiProcessorCount) +
+                   " SMs" + (tf32_ ? ", TF32 GEMMs (ANVIL_CUDA_TF32=1)" : "");
+}
+
+CudaDevice::~CudaDevice() {
+    // At process exit the CUDA runtime may be unloaded before this device; the driver then
+    // reclaims everything and no call may be made.
+    if (cudaSetDevice(index_) == cudaErrorCudartUnloading) return;
+    free_on_stream(ctx_, ones_);
+    if (cublas_) cublasDestroy(cublas_);
+    if (ctx_.stream) {
+        cudaStreamSynchronize(ctx_.stream);
+        cudaStreamDestroy(ctx_.stream);
+    }
+}
+
+const KernelContext& CudaDevice::activate(const char* op) const {
+    ANVIL_CUDA_CHECK(cudaSetDevice(index_), op, name_);
+    return ctx_;
+}
+
+MemoryInfo CudaDevice::memory_info() const {
+    activate("memory_info");
+    MemoryInfo info;
+    ANVIL_CUDA_CHECK(cudaMemGetInfo(&info.free_bytes, &info.total_bytes), "memory_info", name_);
+    return info;
+}
+
+bool CudaDevice::supports(Op op, DType dtype) const {
+    switch (op) {
+        case Op::fill:
+        case Op::copy: return true;  // f32, f64 and i64 (argmax results)
+        case Op::count_: return false;
+        default: return is_floating(dtype);
+    }
+}
+
+void* CudaDevice::allocate(std::size_t bytes) {
+    return allocate_on_stream(activate("allocate"), bytes, "allocate");
+}
+
+void CudaDevice::deallocate(void* ptr, std::size_t /*bytes*/) noexcept {
+    if (!ptr) return;
+    if (cudaSetDevice(index_) == cudaErrorCudartUnloading) return;
+    free_on_stream(ctx_, ptr);
+}
+
+void CudaDevice::copy_from_host(void* dst, const void* src, std::size_t bytes) {
+    if (bytes == 0) return;
+    // From pageable memory the call returns once src is staged, so the caller may reuse it.
+    ANVIL_CUDA_CHECK(cudaMemcpyAsync(dst, src, bytes, cudaMemcpyHostToDevice,
+                                     activate("from_host").stream),
+                     "from_host", name_ + ", " + std::to_string(bytes) + " bytes");
+}
+
+void CudaDevice::copy_to_host(void* dst, const void* src, std::size_t bytes) {
+    if (bytes == 0) return;
+    const KernelContext& ctx = activate("to_host");
+    const std::string detail = name_ + ", " + std::to_string(bytes) + " bytes";
+    ANVIL_CUDA_CHECK(cudaMemcpyAsync(dst, src, bytes, cudaMemcpyDeviceToHost, ctx.stream),
+                     "to_host", detail);
+    // Also where a fault of any earlier kernel on this stream is reported.
+    ANVIL_CUDA_CHECK(cudaStreamSynchronize(ctx.stream), "to_host", detail);
+}
+
+void CudaDevice::copy_on_device(void* dst, const void* src, std::size_t bytes) {
+    if (bytes == 0) return;
+    ANVIL_CUDA_CHECK(cudaMemcpyAsync(dst, src, bytes, cudaMemcpyDeviceToDevice,
+                                     activate("copy").stream),
+                     "copy", name_ + ", " + std::to_string(bytes) + " bytes");
+}
+
+void CudaDevice::synchronize() {
+    ANVIL_CUDA_CHECK(cudaStreamSynchronize(activate("synchronize").stream), "synchronize", name_);
+}
+
+const void* CudaDevice::ones(DType dtype, std::int64_t n) {
+    if (ones_ && ones_dtype_ == dtype && ones_count_ >= n) return ones_;
+    const KernelContext& ctx = activate("ones");
+    free_on_stream(ctx, ones_);  // stream order: after every queued use of the old vector
+    ones_ = nullptr;
+    ones_count_ = 0;
+    ones_ = allocate_on_stream(ctx, static_cast<std::size_t>(n) * dtype_size(dtype), "ones");
+    launch_fill(ctx, dtype, ones_, n, 1.0);
+    ones_count_ = n;
+    ones_dtype_ = dtype;
+    return ones_;
+}
+
+}  // namespace anvil::cuda

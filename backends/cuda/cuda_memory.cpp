@@ -1,0 +1,60 @@
+// Stream-ordered allocation from the device's memory pool, with out-of-memory errors that
+// say how much was asked for and how much is free.
+#include "cuda_memory.h"
+
+#include <cstdint>
+#include <cstdio>
+#include <string>
+
+#include "anvil/error.h"
+#include "cuda_check.h"
+
+namespace anvil::cuda {
+
+void configure_memory_pool(int device) {
+    const std::string where = "cuda:" + std::to_string(device);
+    int supported = 0;
+    ANVIL_CUDA_CHECK(cudaDeviceGetAttribute(&supported, cudaDevAttrMemoryPoolsSupported, device),
+                     "cuda", where);
+    if (!supported)
+        throw Error("[cuda] " + where +
+                    " does not support stream-ordered memory pools (cudaMallocAsync), which "
+                    "the CUDA backend needs");
+    cudaMemPool_t pool = nullptr;
+    ANVIL_CUDA_CHECK(cudaDeviceGetDefaultMemPool(&pool, device), "cuda", where);
+    std::uint64_t keep_everything = UINT64_MAX;
+    ANVIL_CUDA_CHECK(
+        cudaMemPoolSetAttribute(pool, cudaMemPoolAttrReleaseThreshold, &keep_everything),
+        "cuda", where);
+}
+
+void* allocate_on_stream(const KernelContext& ctx, std::size_t bytes, const char* op) {
+    if (bytes == 0) return nullptr;
+    void* ptr = nullptr;
+    const cudaError_t status = cudaMallocAsync(&ptr, bytes, ctx.stream);
+    if (status == cudaSuccess) return ptr;
+    const std::string where = "cuda:" + std::to_string(ctx.device);
+    if (status != cudaErrorMemoryAllocation)
+        throw_cuda_error(status, "cudaMallocAsync", op,
+                         where + ", " + std::to_string(bytes) + " bytes");
+    cudaGetLastError();  // an allocation failure is not sticky; clear it for later checks
+    std::string free_text;
+    std::size_t free_bytes = 0, total_bytes = 0;
+    if (cudaMemGetInfo(&free_bytes, &total_bytes) == cudaSuccess)
+        free_text = " (" + format_bytes(free_bytes) + " free of " + format_bytes(total_bytes) + ")";
+    throw OutOfMemoryError("[" + std::string(op) + "] out of memory on " + where +
+                               ": cudaMallocAsync could not allocate " + format_bytes(bytes) +
+                               " (" + std::to_string(bytes) + " bytes)" + free_text,
+                           bytes);
+}
+
+void free_on_stream(const KernelContext& ctx, void* ptr) noexcept {
+    if (!ptr) return;
+    const cudaError_t status = cudaFreeAsync(ptr, ctx.stream);
+    // At process exit the runtime may be gone before the last tensors; nothing to report then.
+    if (status != cudaSuccess && status != cudaErrorCudartUnloading)
+        std::fprintf(stderr, "[cuda] cudaFreeAsync failed on cuda:%d: %s (%s)\n", ctx.device,
+                     cudaGetErrorString(status), cudaGetErrorName(status));
+}
+
+}  // namespace anvil::cuda

@@ -1,0 +1,112 @@
+// Elementwise kernels: fill, the unary ops, clip and affine, as 64-bit grid-stride loops over
+// the element functors shared with the CPU backend (backends/common/elementwise.h). Each unary
+// op is its own instantiation so the functor's switch folds away; sin/cos are the accurate
+// full-range versions (no fast-math intrinsics).
+#include "anvil/error.h"
+#include "grid.cuh"
+
+namespace anvil::cuda {
+
+namespace {
+
+template <typename T> __global__ void fill_kernel(T* out, std::int64_t n, T value) {
+    for (std::int64_t i = grid_first(); i < n; i += grid_stride()) out[i] = value;
+}
+
+// out may alias x: each thread reads element i before writing it.
+template <typename T, typename F>
+__global__ void map_kernel(const T* x, T* out, std::int64_t n, F f) {
+    for (std::int64_t i = grid_first(); i < n; i += grid_stride()) out[i] = f(x[i]);
+}
+
+template <typename T, UnaryOp Op> struct UnaryFn {
+    __device__ T operator()(T x) const { return common::apply_unary(Op, x); }
+};
+template <typename T> struct ClipFn {
+    T lo, hi;
+    __device__ T operator()(T x) const { return common::clip(x, lo, hi); }
+};
+template <typename T> struct AffineFn {
+    T a, b;
+    __device__ T operator()(T x) const { return a * x + b; }
+};
+
+template <typename T, typename F>
+void map(const KernelContext& ctx, const char* op, const void* x, void* out, std::int64_t n,
+         F f) {
+    launch_grid_stride(ctx, op, n, &map_kernel<T, F>, static_cast<const T*>(x),
+                       static_cast<T*>(out), n, f);
+}
+
+template <typename T>
+void unary_typed(const KernelContext& ctx, UnaryOp op, const void* x, void* out,
+                 std::int64_t n) {
+    const char* name = op_name(op);
+    switch (op) {
+        case UnaryOp::neg: return map<T>(ctx, name, x, out, n, UnaryFn<T, UnaryOp::neg>{});
+        case UnaryOp::abs: return map<T>(ctx, name, x, out, n, UnaryFn<T, UnaryOp::abs>{});
+        case UnaryOp::exp: return map<T>(ctx, name, x, out, n, UnaryFn<T, UnaryOp::exp>{});
+        case UnaryOp::log: return map<T>(ctx, name, x, out, n, UnaryFn<T, UnaryOp::log>{});
+        case UnaryOp::sqrt: return map<T>(ctx, name, x, out, n, UnaryFn<T, UnaryOp::sqrt>{});
+        case UnaryOp::square: return map<T>(ctx, name, x, out, n, UnaryFn<T, UnaryOp::square>{});
+        case UnaryOp::sin: return map<T>(ctx, name, x, out, n, UnaryFn<T, UnaryOp::sin>{});
+        case UnaryOp::cos: return map<T>(ctx, name, x, out, n, UnaryFn<T, UnaryOp::cos>{});
+        case UnaryOp::tanh: return map<T>(ctx, name, x, out, n, UnaryFn<T, UnaryOp::tanh>{});
+        case UnaryOp::sigmoid:
+            return map<T>(ctx, name, x, out, n, UnaryFn<T, UnaryOp::sigmoid>{});
+        case UnaryOp::relu: return map<T>(ctx, name, x, out, n, UnaryFn<T, UnaryOp::relu>{});
+        case UnaryOp::step: return map<T>(ctx, name, x, out, n, UnaryFn<T, UnaryOp::step>{});
+    }
+    throw Error(std::string("[") + name + "] unknown unary op on cuda");
+}
+
+}  // namespace
+
+void launch_fill(const KernelContext& ctx, DType dtype, void* out, std::int64_t n,
+                 double value) {
+    if (dtype == DType::i64) {
+        launch_grid_stride(ctx, "fill", n, &fill_kernel<std::int64_t>,
+                           static_cast<std::int64_t*>(out), n, static_cast<std::int64_t>(value));
+        return;
+    }
+    dispatch_floating(dtype, [&](auto zero) {
+        using T = decltype(zero);
+        launch_grid_stride(ctx, "fill", n, &fill_kernel<T>, static_cast<T*>(out), n,
+                           static_cast<T>(value));
+    });
+}
+
+void launch_unary(const KernelContext& ctx, UnaryOp op, DType dtype, const void* x, void* out,
+                  std::int64_t n) {
+    dispatch_floating(dtype, [&](auto zero) { unary_typed<decltype(zero)>(ctx, op, x, out, n); });
+}
+
+void launch_clip(const KernelContext& ctx, DType dtype, const void* x, void* out, std::int64_t n,
+                 double lo, double hi) {
+    dispatch_floating(dtype, [&](auto zero) {
+        using T = decltype(zero);
+        map<T>(ctx, "clip", x, out, n, ClipFn<T>{static_cast<T>(lo), static_cast<T>(hi)});
+    });
+}
+
+void launch_affine(const KernelContext& ctx, DType dtype, const void* x, void* out,
+                   std::int64_t n, double a, double b) {
+    dispatch_floating(dtype, [&](auto zero) {
+        using T = decltype(zero);
+        map<T>(ctx, "affine", x, out, n, AffineFn<T>{static_cast<T>(a), static_cast<T>(b)});
+    });
+}
+
+void check_kernel_image(const KernelContext& ctx, const char* device_label) {
+    // Asking for a kernel's attributes fails when no image in this binary suits the GPU.
+    cudaFuncAttributes attributes{};
+    const cudaError_t status = cudaFuncGetAttributes(&attributes, fill_kernel<float>);
+    if (status == cudaSuccess) return;
+    cudaGetLastError();
+    throw Error(std::string("[cuda] ") + device_label + " cannot run this build's kernels: " +
+                cudaGetErrorString(status) + " (" + cudaGetErrorName(status) +
+                "); rebuild with -DCMAKE_CUDA_ARCHITECTURES=<this GPU's sm> (cuda:" +
+                std::to_string(ctx.device) + ")");
+}
+
+}  // namespace anvil::cuda

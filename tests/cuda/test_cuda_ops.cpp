@@ -1,0 +1,351 @@
+// Runs the CUDA backend's kernels on a GPU against float64 host references and against the
+// core's default composites (built from the same device's primitives). Every test skips,
+// visibly, with the backend's reason when no GPU is available, as on CI machines.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <cstdint>
+#include <limits>
+#include <random>
+#include <vector>
+
+#include "anvil/anvil.h"
+#include "common/elementwise.h"
+
+namespace {
+
+using anvil::DType;
+using anvil::Shape;
+using anvil::Tensor;
+using Index = std::int64_t;
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+
+class CudaOps : public ::testing::Test {
+protected:
+    void SetUp() override {
+        anvil::Registry::instance().load_file(ANVIL_CUDA_PLUGIN);
+        anvil::Backend* backend = anvil::Registry::instance().find("cuda");
+        ASSERT_NE(backend, nullptr) << "the cuda plugin did not register";
+        const anvil::Availability availability = backend->availability();
+        if (!availability.available) GTEST_SKIP() << "cuda unavailable: " << availability.reason;
+        dev_ = backend->device(0);
+    }
+
+    std::vector<double> random(std::size_t n, double lo, double hi, unsigned seed) const {
+        std::mt19937 rng(seed);
+        std::uniform_real_distribution<double> dist(lo, hi);
+        std::vector<double> v(n);
+        for (double& x : v) x = dist(rng);
+        return v;
+    }
+    // f32 tensor from doubles, and the doubles it actually holds (rounded to f32).
+    Tensor upload(std::vector<double>& values, const Shape& shape) const {
+        std::vector<float> f(values.begin(), values.end());
+        for (std::size_t i = 0; i < f.size(); ++i) values[i] = f[i];
+        return Tensor::from_vector(f, shape, dev_);
+    }
+    static std::vector<double> download(const Tensor& t) {
+        if (t.dtype() == DType::f64) return t.to_vector<double>();
+        const std::vector<float> f = t.to_vector<float>();
+        return {f.begin(), f.end()};
+    }
+    static void expect_close(const std::vector<double>& got, const std::vector<double>& expected,
+                             double tol) {
+        ASSERT_EQ(got.size(), expected.size());
+        for (std::size_t i = 0; i < got.size(); ++i) {
+            if (std::isnan(expected[i])) {
+                EXPECT_TRUE(std::isnan(got[i])) << "element " << i << " got " << got[i];
+                continue;
+            }
+            EXPECT_NEAR(got[i], expected[i], tol * (1.0 + std::abs(expected[i])))
+                << "element " << i;
+        }
+    }
+
+    std::shared_ptr<anvil::Device> dev_;
+};
+
+TEST_F(CudaOps, GemmAllTransposesOddSizes) {
+    const Index dims[][3] = {{1, 1, 1}, {3, 5, 7}, {17, 33, 9}, {64, 1, 128}, {2, 70, 3}};
+    unsigned seed = 1;
+    for (bool ta : {false, true})
+        for (bool tb : {false, true})
+            for (const auto& d : dims) {
+                const Index m = d[0], n = d[1], k = d[2];
+                auto a = random(static_cast<std::size_t>(m * k), -1, 1, seed++);
+                auto b = random(static_cast<std::size_t>(k * n), -1, 1, seed++);
+                auto c = random(static_cast<std::size_t>(m * n), -1, 1, seed++);
+                Tensor ta_t = upload(a, ta ? Shape{k, m} : Shape{m, k});
+                Tensor tb_t = upload(b, tb ? Shape{n, k} : Shape{k, n});
+                Tensor tc = upload(c, Shape{m, n});
+                anvil::gemm(ta, tb, 1.5, ta_t, tb_t, 0.5, tc);
+                std::vector<double> expected(c.size());
+                for (Index i = 0; i < m; ++i)
+                    for (Index j = 0; j < n; ++j) {
+                        double acc = 0;
+                        for (Index l = 0; l < k; ++l)
+                            acc += a[static_cast<std::size_t>(ta ? l * m + i : i * k + l)] *
+                                   b[static_cast<std::size_t>(tb ? j * k + l : l * n + j)];
+                        const auto at = static_cast<std::size_t>(i * n + j);
+                        expected[at] = 1.5 * acc + 0.5 * c[at];
+                    }
+                SCOPED_TRACE(::testing::Message() << "ta=" << ta << " tb=" << tb << " M=" << m
+                                                  << " N=" << n << " K=" << k);
+                expect_close(download(tc), expected, 5e-5);
+            }
+}
+
+TEST_F(CudaOps, GemmF64AndEmptyInnerDimension) {
+    auto a = random(12, -1, 1, 3), b = random(20, -1, 1, 4);
+    Tensor a64 = Tensor::from_vector(a, Shape{3, 4}, dev_);
+    Tensor b64 = Tensor::from_vector(b, Shape{4, 5}, dev_);
+    std::vector<double> expected(15, 0.0);
+    for (int i = 0; i < 3; ++i)
+        for (int j = 0; j < 5; ++j)
+            for (int l = 0; l < 4; ++l) expected[i * 5 + j] += a[i * 4 + l] * b[l * 5 + j];
+    expect_close(download(anvil::matmul(a64, b64)), expected, 1e-13);
+
+    // K == 0 with beta == 0: c becomes zeros even where it held NaN.
+    Tensor c = Tensor::full(Shape{3, 4}, DType::f32, dev_, kNaN);
+    anvil::gemm(false, false, 1.0, Tensor::empty(Shape{3, 0}, DType::f32, dev_),
+                Tensor::empty(Shape{0, 4}, DType::f32, dev_), 0.0, c);
+    expect_close(download(c), std::vector<double>(12, 0.0), 0.0);
+}
+
+TEST_F(CudaOps, UnaryMatchesTheSharedFunctors) {
+    using anvil::UnaryOp;
+    for (UnaryOp op : {UnaryOp::neg, UnaryOp::abs, UnaryOp::exp, UnaryOp::log, UnaryOp::sqrt,
+                       UnaryOp::square, UnaryOp::sin, UnaryOp::cos, UnaryOp::tanh,
+                       UnaryOp::sigmoid, UnaryOp::relu, UnaryOp::step}) {
+        const bool positive = op == UnaryOp::log || op == UnaryOp::sqrt;
+        auto x = random(1001, positive ? 0.01 : -20, 20, 11);
+        x[0] = positive ? 1.0 : 0.0;
+        Tensor t = upload(x, Shape{7, 11, 13});
+        std::vector<double> expected(x.size());
+        for (std::size_t i = 0; i < x.size(); ++i)
+            expected[i] = anvil::common::apply_unary(op, x[i]);
+        SCOPED_TRACE(anvil::op_name(op));
+        expect_close(download(anvil::unary(op, t)), expected, 2e-6);
+    }
+}
+
+TEST_F(CudaOps, SinCosAccurateForLargeArguments) {
+    auto x = random(4096, -1e4, 1e4, 5);
+    x[1] = 50.0;
+    x[2] = -31.41592653589793;
+    Tensor t = upload(x, Shape{4096});
+    std::vector<double> s(x.size()), c(x.size());
+    for (std::size_t i = 0; i < x.size(); ++i) s[i] = std::sin(x[i]), c[i] = std::cos(x[i]);
+    // Absolute: the values are in [-1, 1]; fast-math intrinsics miss this by orders of magnitude.
+    const auto gs = download(anvil::sin(t)), gc = download(anvil::cos(t));
+    for (std::size_t i = 0; i < x.size(); ++i) {
+        EXPECT_NEAR(gs[i], s[i], 3e-7) << "sin(" << x[i] << ")";
+        EXPECT_NEAR(gc[i], c[i], 3e-7) << "cos(" << x[i] << ")";
+    }
+}
+
+TEST_F(CudaOps, ClipAffineAndSizesZeroAndOne) {
+    auto x = random(9, -3, 3, 8);
+    x[4] = kNaN;
+    Tensor t = upload(x, Shape{3, 3});
+    std::vector<double> clipped(9), affine(9);
+    for (int i = 0; i < 9; ++i) {
+        clipped[i] = anvil::common::clip(x[i], -1.0, 2.0);
+        affine[i] = 2.5 * x[i] - 1.0;
+    }
+    expect_close(download(anvil::clip(t, -1.0, 2.0)), clipped, 0);
+    expect_close(download(anvil::affine(t, 2.5, -1.0)), affine, 1e-6);
+    EXPECT_EQ(anvil::exp(Tensor::empty(Shape{0}, DType::f32, dev_)).numel(), 0);
+    EXPECT_NEAR(anvil::exp(Tensor::full(Shape{1}, DType::f32, dev_, 1.0)).item(), std::exp(1.0),
+                1e-6);
+}
+
+TEST_F(CudaOps, BinaryBroadcastingCorners) {
+    using anvil::BinaryOp;
+    const std::pair<Shape, Shape> cases[] = {
+        {Shape{2, 3, 4}, Shape{3, 1}}, {Shape{5, 1}, Shape{1, 7}},   {Shape{}, Shape{6}},
+        {Shape{4, 1, 3}, Shape{1, 5, 3}}, {Shape{6, 8}, Shape{6, 8}}, {Shape{0, 3}, Shape{3}}};
+    unsigned seed = 20;
+    for (const auto& [sa, sb] : cases)
+        for (BinaryOp op : {BinaryOp::add, BinaryOp::sub, BinaryOp::mul, BinaryOp::div,
+                            BinaryOp::maximum, BinaryOp::minimum}) {
+            auto a = random(static_cast<std::size_t>(sa.numel()), -2, 2, seed++);
+            auto b = random(static_cast<std::size_t>(sb.numel()), 0.5, 2, seed++);
+            if (!a.empty()) a[0] = kNaN;
+            Tensor out = anvil::binary(op, upload(a, sa), upload(b, sb));
+            // Host broadcast through the core's geometry and the shared index math.
+            const anvil::BroadcastGeometry g = anvil::broadcast_geometry("test", sa, sb);
+            std::vector<double> expected(static_cast<std::size_t>(g.numel));
+            for (Index i = 0; i < g.numel; ++i) {
+                const auto off = anvil::common::broadcast_offsets(g, i);
+                expected[static_cast<std::size_t>(i)] = anvil::common::apply_binary(
+                    op, a[static_cast<std::size_t>(off.a)], b[static_cast<std::size_t>(off.b)]);
+            }
+            SCOPED_TRACE(::testing::Message() << anvil::op_name(op) << " " << sa.to_string()
+                                              << " " << sb.to_string());
+            expect_close(download(out), expected, 1e-6);
+        }
+}
+
+// Host reduction over axis of x: (outer, length, inner).
+std::vector<double> host_reduce(anvil::ReduceOp op, const std::vector<double>& x, Index outer,
+                                Index length, Index inner) {
+    std::vector<double> out;
+    for (Index o = 0; o < outer; ++o)
+        for (Index i = 0; i < inner; ++i) {
+            double acc = op == anvil::ReduceOp::max   ? -INFINITY
+                         : op == anvil::ReduceOp::min ? INFINITY
+                                                      : 0.0;
+            for (Index k = 0; k < length; ++k) {
+                const double v = x[static_cast<std::size_t>((o * length + k) * inner + i)];
+                if (op == anvil::ReduceOp::max) acc = anvil::common::maximum(acc, v);
+                else if (op == anvil::ReduceOp::min) acc = anvil::common::minimum(acc, v);
+                else acc += v;
+            }
+            out.push_back(op == anvil::ReduceOp::mean ? acc / static_cast<double>(length) : acc);
+        }
+    return out;
+}
+
+TEST_F(CudaOps, ReductionsOverEveryAxis) {
+    using anvil::ReduceOp;
+    auto x = random(3 * 5 * 7, -4, 4, 30);
+    Tensor t = upload(x, Shape{3, 5, 7});
+    const Index layouts[3][3] = {{1, 3, 35}, {3, 5, 7}, {15, 7, 1}};  // (outer, length, inner)
+    for (ReduceOp op : {ReduceOp::sum, ReduceOp::mean, ReduceOp::max, ReduceOp::min}) {
+        SCOPED_TRACE(anvil::op_name(op));
+        expect_close(download(anvil::reduce(op, t)), host_reduce(op, x, 1, 105, 1), 1e-5);
+        for (int axis = 0; axis < 3; ++axis) {
+            const auto& g = layouts[axis];
+            SCOPED_TRACE(axis);
+            expect_close(download(anvil::reduce(op, t, axis)), host_reduce(op, x, g[0], g[1], g[2]),
+                         1e-5);
+        }
+    }
+    x[17] = kNaN;
+    Tensor with_nan = upload(x, Shape{3, 5, 7});
+    EXPECT_TRUE(std::isnan(anvil::max(with_nan).item()));
+    EXPECT_TRUE(std::isnan(anvil::min(with_nan, 2).to_vector<float>()[2]));
+    Tensor empty_axis = Tensor::empty(Shape{3, 0, 2}, DType::f32, dev_);
+    expect_close(download(anvil::sum(empty_axis, 1)), std::vector<double>(6, 0.0), 0);
+    expect_close(download(anvil::mean(empty_axis, 1)), std::vector<double>(6, kNaN), 0);
+}
+
+TEST_F(CudaOps, ArgmaxFirstMaximumAndNaN) {
+    std::vector<double> x = {1, 3, 3, 0,  //
+                             2, 2, 2, 2,  //
+                             5, kNaN, 9, kNaN};
+    Tensor t = upload(x, Shape{3, 4});
+    EXPECT_EQ(anvil::argmax(t, 1).to_vector<std::int64_t>(), (std::vector<std::int64_t>{1, 0, 1}));
+    EXPECT_EQ(anvil::argmax(t, 0).to_vector<std::int64_t>(),
+              (std::vector<std::int64_t>{2, 2, 2, 1}));
+    auto y = random(2 * 50 * 3, -1, 1, 40);
+    Tensor ty = upload(y, Shape{2, 50, 3});
+    const auto got = anvil::argmax(ty, 1).to_vector<std::int64_t>();
+    for (Index o = 0; o < 2; ++o)
+        for (Index i = 0; i < 3; ++i) {
+            Index best = 0;
+            for (Index k = 1; k < 50; ++k)
+                if (y[static_cast<std::size_t>((o * 50 + k) * 3 + i)] >
+                    y[static_cast<std::size_t>((o * 50 + best) * 3 + i)])
+                    best = k;
+            EXPECT_EQ(got[static_cast<std::size_t>(o * 3 + i)], best);
+        }
+}
+
+TEST_F(CudaOps, TransposeFillAndCopy) {
+    for (const auto& [r, c] : {std::pair<Index, Index>{37, 65}, {1, 1}, {64, 32}, {1, 100}}) {
+        auto x = random(static_cast<std::size_t>(r * c), -1, 1, 50);
+        Tensor t = upload(x, Shape{r, c});
+        std::vector<double> expected(x.size());
+        for (Index i = 0; i < r; ++i)
+            for (Index j = 0; j < c; ++j)
+                expected[static_cast<std::size_t>(j * r + i)] = x[static_cast<std::size_t>(i * c + j)];
+        expect_close(download(anvil::transpose(t)), expected, 0);
+        expect_close(download(anvil::transpose(t.to(dev_).clone())), expected, 0);
+    }
+    Tensor ints = Tensor::full(Shape{5}, DType::i64, dev_, 7.0);
+    EXPECT_EQ(ints.to_vector<std::int64_t>(), std::vector<std::int64_t>(5, 7));
+    Tensor d = Tensor::full(Shape{2, 3}, DType::f64, dev_, -0.25);
+    expect_close(download(d.clone()), std::vector<double>(6, -0.25), 0);
+}
+
+// The fused composites must compute what the core defaults compute from this device's
+// primitives (Device::<composite> called non-virtually).
+TEST_F(CudaOps, FusedLinearActivationMatchesCoreDefault) {
+    using anvil::Activation;
+    auto xv = random(33 * 5, -1, 1, 60), wv = random(7 * 5, -1, 1, 61), bv = random(7, -1, 1, 62);
+    const Tensor x = upload(xv, Shape{33, 5}), w = upload(wv, Shape{7, 5}), b = upload(bv, Shape{7});
+    for (Activation act : {Activation::identity, Activation::sine, Activation::relu,
+                           Activation::tanh, Activation::sigmoid}) {
+        SCOPED_TRACE(anvil::activation_name(act));
+        const double omega = act == Activation::sine ? 30.0 : 1.0;
+        Tensor y1 = Tensor::empty(Shape{33, 7}, DType::f32, dev_), d1 = y1.clone();
+        Tensor y2 = y1.clone(), d2 = y1.clone();
+        dev_->linear_act_forward(act, omega, x, w, &b, y1, &d1);
+        dev_->anvil::Device::linear_act_forward(act, omega, x, w, &b, y2, &d2);
+        expect_close(download(y1), download(y2), 1e-5);
+        expect_close(download(d1), download(d2), 1e-4);
+
+        auto dyv = random(33 * 7, -1, 1, 63);
+        const Tensor dy = upload(dyv, Shape{33, 7});
+        Tensor dx1 = Tensor::empty(Shape{33, 5}, DType::f32, dev_), dx2 = dx1.clone();
+        Tensor dw1 = Tensor::empty(Shape{7, 5}, DType::f32, dev_), dw2 = dw1.clone();
+        Tensor db1 = Tensor::empty(Shape{7}, DType::f32, dev_), db2 = db1.clone();
+        dev_->linear_act_backward(x, w, dy, &d1, &dx1, dw1, &db1);
+        dev_->anvil::Device::linear_act_backward(x, w, dy, &d2, &dx2, dw2, &db2);
+        expect_close(download(dx1), download(dx2), 1e-4);
+        expect_close(download(dw1), download(dw2), 1e-4);
+        expect_close(download(db1), download(db2), 1e-4);
+    }
+}
+
+TEST_F(CudaOps, FusedLossAndOptimizersMatchCoreDefault) {
+    auto pv = random(300, -1, 1, 70), tv = random(300, -1, 1, 71);
+    const Tensor pred = upload(pv, Shape{100, 3}), target = upload(tv, Shape{100, 3});
+    Tensor l1 = Tensor::empty(Shape{}, DType::f32, dev_), l2 = l1.clone();
+    Tensor g1 = Tensor::empty(Shape{100, 3}, DType::f32, dev_), g2 = g1.clone();
+    dev_->mse_loss_grad(pred, target, l1, &g1);
+    dev_->anvil::Device::mse_loss_grad(pred, target, l2, &g2);
+    EXPECT_NEAR(l1.item(), l2.item(), 1e-6);
+    expect_close(download(g1), download(g2), 1e-6);
+
+    auto gv = random(300, -1, 1, 72);
+    const Tensor grad = upload(gv, Shape{100, 3});
+    Tensor p1 = pred.clone(), p2 = pred.clone();
+    Tensor m1 = Tensor::full(Shape{100, 3}, DType::f32, dev_, 0.01), m2 = m1.clone();
+    Tensor v1 = Tensor::full(Shape{100, 3}, DType::f32, dev_, 0.02), v2 = v1.clone();
+    const anvil::AdamSlot s1[] = {{&p1, &grad, &m1, &v1}}, s2[] = {{&p2, &grad, &m2, &v2}};
+    const anvil::AdamParams adam{1e-2, 0.9, 0.999, 1e-8, 3};
+    dev_->adam_update(s1, adam);
+    dev_->anvil::Device::adam_update(s2, adam);
+    expect_close(download(p1), download(p2), 1e-6);
+    expect_close(download(m1), download(m2), 1e-6);
+    expect_close(download(v1), download(v2), 1e-6);
+
+    for (double momentum : {0.0, 0.9}) {
+        Tensor q1 = pred.clone(), q2 = pred.clone();
+        Tensor vel1 = Tensor::full(Shape{100, 3}, DType::f32, dev_, 0.1), vel2 = vel1.clone();
+        const anvil::SgdSlot t1[] = {{&q1, &grad, &vel1}}, t2[] = {{&q2, &grad, &vel2}};
+        dev_->sgd_update(t1, {0.05, momentum});
+        dev_->anvil::Device::sgd_update(t2, {0.05, momentum});
+        expect_close(download(q1), download(q2), 1e-6);
+        expect_close(download(vel1), download(vel2), 1e-6);
+    }
+}
+
+// More than 2^31 elements: the grid-stride loops index in 64 bits.
+TEST_F(CudaOps, ElementwiseBeyondTwoToThe31Elements) {
+    const Index n = (Index{1} << 31) + 5;
+    const std::size_t bytes = static_cast<std::size_t>(n) * sizeof(float);
+    if (dev_->memory_info().free_bytes < bytes + (std::size_t{1} << 30))
+        GTEST_SKIP() << "needs " << anvil::format_bytes(bytes) << " of free GPU memory";
+    Tensor t = Tensor::full(Shape{n}, DType::f32, dev_, 1.0);
+    anvil::affine_into(t, 3.0, 1.0, t);
+    float tail[8] = {};
+    dev_->copy_to_host(tail, t.data_as<float>() + (n - 8), sizeof(tail));
+    for (float v : tail) EXPECT_EQ(v, 4.0f);
+    EXPECT_EQ(anvil::max(t).item(), 4.0);
+}
+
+}  // namespace
