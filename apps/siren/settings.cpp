@@ -1,0 +1,174 @@
+// Resolving anvil-siren's run settings and the checkpoint metadata (see settings.h).
+#include "settings.h"
+
+#include <algorithm>
+#include <charconv>
+#include <cstdlib>
+
+namespace anvil::siren {
+namespace {
+
+const char* kApp = "anvil-siren";
+
+[[noreturn]] void bad_checkpoint(const nn::Checkpoint& c, const std::string& what) {
+    throw Error("[checkpoint] " + c.path() + ": " + what);
+}
+
+std::string required(const nn::Checkpoint& c, const std::string& key) {
+    const std::string value = c.setting(key, "\x01");
+    if (value == "\x01")
+        bad_checkpoint(c, "not an anvil-siren checkpoint (no " + key + " in its metadata)");
+    return value;
+}
+
+std::int64_t required_int(const nn::Checkpoint& c, const std::string& key, std::int64_t lo) {
+    const std::string text = required(c, key);
+    std::int64_t v = 0;
+    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+    if (ec != std::errc() || end != text.data() + text.size() || v < lo)
+        bad_checkpoint(c, "bad " + key + " '" + text + "' in its metadata");
+    return v;
+}
+
+double required_double(const nn::Checkpoint& c, const std::string& key) {
+    const std::string text = required(c, key);
+    char* end = nullptr;
+    const double v = std::strtod(text.c_str(), &end);
+    if (text.empty() || end != text.c_str() + text.size())
+        bad_checkpoint(c, "bad " + key + " '" + text + "' in its metadata");
+    return v;
+}
+
+// The checkpoint's architecture with the user's explicit architecture flags applied.
+nn::MlpConfig merge_config(const Options& o, const nn::Checkpoint& c) {
+    nn::MlpConfig cfg = c.config();
+    if (o.was_given("--hidden")) cfg.hidden = o.hidden;
+    if (o.was_given("--layers")) cfg.hidden_layers = o.layers;
+    if (o.was_given("--activation")) cfg.activation = parse_activation(o.activation);
+    if (o.was_given("--omega0")) cfg.omega0 = o.omega0;
+    if (o.was_given("--first-omega0")) cfg.first_omega0 = o.first_layer_omega0();
+    if (o.was_given("--loss")) cfg.sigmoid_head = o.loss == "bce";
+    return cfg;
+}
+
+}  // namespace
+
+nn::MlpConfig config_from_options(const Options& o, int channels) {
+    nn::MlpConfig cfg;
+    cfg.in_features = 2;
+    cfg.out_features = channels;
+    cfg.hidden = o.hidden;
+    cfg.hidden_layers = o.layers;
+    cfg.activation = parse_activation(o.activation);
+    cfg.omega0 = o.omega0;
+    cfg.first_omega0 = o.first_layer_omega0();
+    cfg.sigmoid_head = o.loss == "bce";
+    cfg.bias = true;
+    cfg.validate();
+    return cfg;
+}
+
+TrainSettings settings_for_new_run(const Options& o, int channels) {
+    TrainSettings s;
+    s.config = config_from_options(o, channels);
+    s.loss = nn::parse_loss(o.loss);
+    s.optimizer = nn::parse_optimizer(o.optimizer);
+    s.schedule = nn::parse_schedule(o.schedule);
+    s.lr = o.learning_rate();
+    s.steps = o.steps;
+    s.batch = o.batch;
+    s.seed = o.seed;
+    s.snapshot_every = o.snapshot_interval();
+    s.train_size = o.train_size;
+    s.train_size_full = o.train_size_full;
+    return s;
+}
+
+TrainSettings settings_for_resume(const Options& o, const nn::Checkpoint& c, int channels) {
+    const TrainState state = read_train_state(c);
+    TrainSettings s;
+    s.config = merge_config(o, c);
+    s.config.out_features = channels;
+    c.require_config(s.config, DType::f32);
+    s.loss = s.config.sigmoid_head ? nn::LossKind::bce : nn::LossKind::mse;
+    s.optimizer = o.was_given("--optimizer") ? nn::parse_optimizer(o.optimizer)
+                                             : nn::parse_optimizer(c.optimizer());
+    s.schedule = o.was_given("--schedule") ? nn::parse_schedule(o.schedule)
+                                           : nn::parse_schedule(required(c, "train.schedule"));
+    s.lr = o.was_given("--lr") ? o.learning_rate() : required_double(c, "train.lr");
+    s.steps = o.was_given("--steps") ? o.steps : required_int(c, "train.steps", 1);
+    s.batch = o.was_given("--batch") ? o.batch : required_int(c, "train.batch", 0);
+    s.seed = o.was_given("--seed") ? o.seed
+                                   : static_cast<std::uint64_t>(required_int(c, "train.seed", 0));
+    s.snapshot_every = o.was_given("--snapshot-every")
+                           ? o.snapshot_interval()
+                           : required_int(c, "train.snapshot_every", 1);
+    s.train_size_full = o.train_size_full;
+    s.train_size = o.train_size;
+    // Resume at the size the checkpoint trained at unless told otherwise.
+    if (!o.was_given("--train-size")) s.train_size = Size{state.width, state.height};
+    return s;
+}
+
+nn::MlpConfig config_for_render(const Options& o, const nn::Checkpoint& c) {
+    read_train_state(c);
+    const nn::MlpConfig cfg = merge_config(o, c);
+    c.require_config(cfg, c.dtype());
+    if (cfg.in_features != 2 || (cfg.out_features != 1 && cfg.out_features != 3))
+        bad_checkpoint(c, "not an image model (" + cfg.describe() + ")");
+    return cfg;
+}
+
+nn::LrSchedule make_schedule(const TrainSettings& s) {
+    switch (s.schedule) {
+        case nn::ScheduleKind::constant: return nn::LrSchedule::constant(s.lr);
+        case nn::ScheduleKind::cosine: return nn::LrSchedule::cosine(s.lr, s.steps, s.lr / 100);
+        case nn::ScheduleKind::step:
+            return nn::LrSchedule::step(s.lr, std::max<std::int64_t>(1, s.steps / 4), 0.5);
+    }
+    return nn::LrSchedule::constant(s.lr);
+}
+
+TargetRange target_range(const nn::MlpConfig& config) {
+    return config.sigmoid_head ? TargetRange::unit : TargetRange::signed_unit;
+}
+
+std::map<std::string, std::string> checkpoint_metadata(const TrainSettings& s,
+                                                       const TrainState& state) {
+    return {
+        {"train.app", kApp},
+        {"train.image", state.image},
+        {"train.width", std::to_string(state.width)},
+        {"train.height", std::to_string(state.height)},
+        {"train.channels", std::to_string(state.channels)},
+        {"train.loss", nn::loss_name(s.loss)},
+        {"train.lr", nn::exact_double(s.lr)},
+        {"train.schedule", nn::schedule_name(s.schedule)},
+        {"train.steps", std::to_string(s.steps)},
+        {"train.batch", std::to_string(s.batch)},
+        {"train.seed", std::to_string(s.seed)},
+        {"train.snapshot_every", std::to_string(s.snapshot_every)},
+        {"train.elapsed_s", nn::exact_double(state.elapsed_s)},
+        {"train.batch_rng", state.batch_rng},
+        {"train.backend", state.backend},
+        {"train.device", state.device},
+    };
+}
+
+TrainState read_train_state(const nn::Checkpoint& c) {
+    if (required(c, "train.app") != kApp)
+        bad_checkpoint(c, "not an anvil-siren checkpoint (train.app is '" +
+                              c.setting("train.app") + "')");
+    TrainState t;
+    t.image = c.setting("train.image");
+    t.width = static_cast<int>(required_int(c, "train.width", 1));
+    t.height = static_cast<int>(required_int(c, "train.height", 1));
+    t.channels = static_cast<int>(required_int(c, "train.channels", 1));
+    t.elapsed_s = required_double(c, "train.elapsed_s");
+    t.batch_rng = c.setting("train.batch_rng");
+    t.backend = c.setting("train.backend");
+    t.device = c.setting("train.device");
+    return t;
+}
+
+}  // namespace anvil::siren

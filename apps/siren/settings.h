@@ -1,0 +1,61 @@
+// The settings of one anvil-siren run, resolved from the command line and, on --resume or
+// --render-only, from the checkpoint's metadata (the user's explicit flags win; an explicit
+// architecture that differs from the checkpoint's is an error). Also the "train.*" metadata
+// that makes a checkpoint self-describing.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+
+#include "anvil/nn/nn.h"
+#include "grid.h"
+#include "options.h"
+
+namespace anvil::siren {
+
+struct TrainSettings {
+    nn::MlpConfig config;
+    nn::LossKind loss = nn::LossKind::mse;
+    nn::OptimizerKind optimizer = nn::OptimizerKind::adam;
+    nn::ScheduleKind schedule = nn::ScheduleKind::constant;
+    double lr = 1e-4;
+    std::int64_t steps = 0;           // the step the run ends at
+    std::int64_t batch = 0;           // pixels per step; 0 = all of them
+    std::uint64_t seed = 0;
+    std::int64_t snapshot_every = 1;
+    std::optional<Size> train_size;   // explicit size; otherwise fit in kDefaultTrainSide
+    bool train_size_full = false;
+};
+
+// The MLP the options describe for an image with `channels` channels.
+nn::MlpConfig config_from_options(const Options& options, int channels);
+// Fresh run: from the options alone.
+TrainSettings settings_for_new_run(const Options& options, int channels);
+// Resumed run: the checkpoint's settings, overridden by what the user gave; throws the
+// checkpoint's "[checkpoint] ... asked for" error for a different architecture.
+TrainSettings settings_for_resume(const Options& options, const nn::Checkpoint& checkpoint,
+                                  int channels);
+// The architecture to render a checkpoint with: the checkpoint's, checked against any
+// architecture flags the user gave.
+nn::MlpConfig config_for_render(const Options& options, const nn::Checkpoint& checkpoint);
+
+nn::LrSchedule make_schedule(const TrainSettings& settings);
+TargetRange target_range(const nn::MlpConfig& config);
+
+// Where the training image is and what it looked like, saved with each checkpoint.
+struct TrainState {
+    std::string image;
+    int width = 0, height = 0, channels = 0;
+    double elapsed_s = 0.0;     // training time so far, across resumes
+    std::string batch_rng;      // nn::Rng state of the batch sampler
+    std::string backend, device;
+};
+std::map<std::string, std::string> checkpoint_metadata(const TrainSettings& settings,
+                                                       const TrainState& state);
+// Reads the train.* keys back; throws "[checkpoint] <path>: not an anvil-siren checkpoint"
+// when they are missing or malformed.
+TrainState read_train_state(const nn::Checkpoint& checkpoint);
+
+}  // namespace anvil::siren

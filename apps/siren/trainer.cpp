@@ -1,0 +1,274 @@
+// The anvil-siren training run (see trainer.h): setup and every check first, then the step
+// loop. Outputs and the summary are in trainer_outputs.cpp.
+#include "trainer.h"
+
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+
+#include "app.h"
+#include "interrupt.h"
+#include "render.h"
+
+namespace anvil::siren {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double seconds_since(Clock::time_point t) {
+    return std::chrono::duration<double>(Clock::now() - t).count();
+}
+
+// A different stream from the weights' Rng(seed), so --batch does not change the init.
+constexpr std::uint64_t kBatchStream = 0x9E3779B97F4A7C15ull;
+
+}  // namespace
+
+Trainer::Trainer(const Options& options)
+    : options_(options), progress_mode_(Progress::detect(options.quiet)) {}
+
+std::string Trainer::path(const std::string& name) const {
+    return (std::filesystem::path(options_.out) / name).string();
+}
+
+void Trainer::note(const std::string& message) const {
+    if (progress_mode_ != Progress::Mode::quiet) std::fprintf(stderr, "%s\n", message.c_str());
+}
+
+void Trainer::prepare() {
+    placement_ = open_device(options_.backend, options_.device, options_.plugin_dirs,
+                             [this](const std::string& line) { note(line); });
+    prepare_output_dir(options_.out);
+    std::filesystem::create_directories(path("snapshots"));
+    source_ = load_image(options_.image, &source_info_);
+    if (!options_.resume.empty()) {
+        resume_ = nn::Checkpoint::read(options_.resume);
+        settings_ = settings_for_resume(options_, *resume_, source_.channels);
+    } else {
+        settings_ = settings_for_new_run(options_, source_.channels);
+    }
+    check_render_budget(options_.renders, source_.channels);
+    load_training_image();
+    if (settings_.batch >= image_.pixel_count())
+        throw UsageError("--batch " + std::to_string(settings_.batch) + " is not less than the " +
+                         std::to_string(image_.pixel_count()) +
+                         " training pixels; use --batch full");
+    check_memory();
+    build_model();
+    upload_data();
+}
+
+void Trainer::load_training_image() {
+    int w = source_.width, h = source_.height;
+    if (settings_.train_size) {
+        w = settings_.train_size->width;
+        h = settings_.train_size->height;
+    } else if (!settings_.train_size_full) {
+        fit_within(source_.width, source_.height, kDefaultTrainSide, w, h);
+    }
+    image_ = resize_image(source_, w, h);
+    extent_ = extent_for(w, h);
+    state_.image = options_.image;
+    state_.width = w;
+    state_.height = h;
+    state_.channels = image_.channels;
+    state_.backend = placement_.backend->name();
+    state_.device = placement_.device->name();
+}
+
+void Trainer::check_memory() const {
+    const std::int64_t pixels = settings_.batch > 0 ? settings_.batch : image_.pixel_count();
+    const std::size_t need = training_device_bytes(settings_.config, pixels);
+    const std::size_t free_bytes = placement_.device->memory_info().free_bytes;
+    if (free_bytes == 0 || need <= free_bytes) return;
+    const std::int64_t fit = training_pixels_that_fit(settings_.config, free_bytes / 10 * 8);
+    std::string advice = fit > 0 ? "use --batch " + std::to_string(fit) + " or less"
+                                 : "use a smaller --hidden or --layers";
+    throw Error("[memory] training " + settings_.config.describe() + " on " +
+                std::to_string(pixels) + " pixels per step needs about " + format_bytes(need) +
+                " on " + placement_.device->name() + ", which has " + format_bytes(free_bytes) +
+                " free; " + advice + " (or a smaller --train-size)");
+}
+
+void Trainer::build_model() {
+    model_ = std::make_unique<nn::Mlp>(settings_.config, placement_.device);
+    optimizer_ = nn::make_optimizer(settings_.optimizer, model_->parameters());
+    if (resume_) {
+        resume_->restore_model(*model_);
+        resume_->restore_optimizer(*optimizer_);
+        start_step_ = resume_->step();
+        const TrainState saved = read_train_state(*resume_);
+        previous_elapsed_s_ = saved.elapsed_s;
+        if (start_step_ >= settings_.steps)
+            throw UsageError("--steps " + std::to_string(settings_.steps) + ": the checkpoint is "
+                             "already at step " + std::to_string(start_step_) +
+                             "; ask for more steps to continue");
+        // The same batch sequence as an uninterrupted run, when the batch size is unchanged.
+        const bool same_batch = resume_->setting("train.batch") == std::to_string(settings_.batch);
+        batch_rng_ = same_batch && !saved.batch_rng.empty()
+                         ? nn::Rng::from_string(saved.batch_rng)
+                         : nn::Rng(settings_.seed ^ kBatchStream);
+        metrics_ = read_metrics(path("metrics.csv"), start_step_);
+        for (std::int64_t s : list_snapshots(path("snapshots")))
+            if (s <= start_step_) snapshot_steps_.push_back(s);
+        last_checkpoint_step_ = start_step_;
+    } else {
+        model_->initialize(settings_.seed);
+        batch_rng_ = nn::Rng(settings_.seed ^ kBatchStream);
+    }
+    step_ = start_step_;
+    schedule_ = make_schedule(settings_);
+    loss_.emplace(settings_.loss);
+}
+
+void Trainer::upload_data() {
+    const std::int64_t pixels = image_.pixel_count();
+    const std::int64_t channels = image_.channels;
+    host_coords_ = grid(image_.width, image_.height, extent_);
+    host_targets_ = encode_targets(image_, target_range(settings_.config));
+    const auto& device = placement_.device;
+    coords_ = Tensor::from_vector(host_coords_, Shape{pixels, 2}, device);
+    targets_ = Tensor::from_vector(host_targets_, Shape{pixels, channels}, device);
+    const std::int64_t n = settings_.batch > 0 ? settings_.batch : pixels;
+    if (settings_.batch > 0) {
+        batch_x_ = Tensor::empty(Shape{n, 2}, DType::f32, device);
+        batch_t_ = Tensor::empty(Shape{n, channels}, DType::f32, device);
+        batch_x_host_.resize(static_cast<std::size_t>(n) * 2);
+        batch_t_host_.resize(static_cast<std::size_t>(n * channels));
+    } else {
+        // Full batch: the host copies are no longer needed.
+        host_coords_ = {};
+        host_targets_ = {};
+    }
+    grad_ = Tensor::empty(Shape{n, channels}, DType::f32, device);
+    loss_value_ = nn::Loss::make_scalar(grad_);
+    mse_value_ = nn::Loss::make_scalar(grad_);
+}
+
+// Random pixels (with replacement) from the host copy, uploaded into the batch tensors.
+void Trainer::sample_batch() {
+    const auto pixels = static_cast<std::uint64_t>(image_.pixel_count());
+    const auto channels = static_cast<std::size_t>(image_.channels);
+    const auto n = static_cast<std::size_t>(settings_.batch);
+    for (std::size_t i = 0; i < n; ++i) {
+        const auto p = static_cast<std::size_t>(batch_rng_.below(pixels));
+        batch_x_host_[2 * i] = host_coords_[2 * p];
+        batch_x_host_[2 * i + 1] = host_coords_[2 * p + 1];
+        for (std::size_t c = 0; c < channels; ++c)
+            batch_t_host_[i * channels + c] = host_targets_[p * channels + c];
+    }
+    batch_x_.device().copy_from_host(batch_x_.data(), batch_x_host_.data(), batch_x_.nbytes());
+    batch_t_.device().copy_from_host(batch_t_.data(), batch_t_host_.data(), batch_t_.nbytes());
+}
+
+void Trainer::save_snapshot(std::int64_t step) {
+    write_png(path(snapshot_name(step)), render(*model_, image_.width, image_.height, extent_,
+                                                target_range(settings_.config)));
+    if (snapshot_steps_.empty() || snapshot_steps_.back() != step) snapshot_steps_.push_back(step);
+}
+
+void Trainer::save_checkpoint(std::int64_t step) {
+    state_.elapsed_s = previous_elapsed_s_ + run_elapsed_s_;
+    state_.batch_rng = batch_rng_.to_string();
+    nn::save_checkpoint(path("model.safetensors"), *model_, optimizer_.get(), step,
+                        checkpoint_metadata(settings_, state_));
+    last_checkpoint_step_ = step;
+}
+
+Trainer::Outcome Trainer::train() {
+    const bool batched = settings_.batch > 0;
+    const bool mse = settings_.loss == nn::LossKind::mse;
+    Progress progress(progress_mode_, start_step_, settings_.steps);
+    const auto run_start = Clock::now();
+    while (step_ < settings_.steps) {
+        const auto step_start = Clock::now();
+        if (batched) sample_batch();
+        const Tensor& x = batched ? batch_x_ : coords_;
+        const Tensor& t = batched ? batch_t_ : targets_;
+        const Tensor& y = model_->forward(x, ctx_, /*training=*/true);
+        loss_->compute(y, t, loss_value_, &grad_);
+        const double loss = nn::loss_value(loss_value_);
+        if (!std::isfinite(loss)) {
+            progress.finish();
+            diverged_loss_ = loss;
+            return Outcome::diverged;
+        }
+        // mse trains on [-1, 1], four times the [0, 1] range's squared error; bce needs
+        // a separate squared error of its probabilities.
+        double mse01 = loss / 4.0;
+        if (!mse) {
+            mse_loss_grad(y, t, mse_value_, nullptr);
+            mse01 = nn::loss_value(mse_value_);
+        }
+        model_->backward(ctx_, grad_);
+        const double lr = schedule_->lr_at(step_);
+        optimizer_->step(lr);
+        ++step_;
+        step_time_s_ += seconds_since(step_start);
+        run_elapsed_s_ = seconds_since(run_start);
+        const double psnr = psnr_from_mse(mse01);
+        metrics_.push_back({step_, loss, psnr, lr, previous_elapsed_s_ + run_elapsed_s_});
+        progress.update(step_, loss, psnr);
+
+        if (step_ % settings_.snapshot_every == 0 && step_ < settings_.steps) {
+            save_snapshot(step_);
+            save_checkpoint(step_);
+            write_text_file(path("metrics.csv"), format_metrics(metrics_));
+        }
+        if (interrupt_requested()) {
+            progress.finish();
+            return Outcome::interrupted;
+        }
+    }
+    progress.finish();
+    return Outcome::finished;
+}
+
+void Trainer::report_divergence() const {
+    const std::int64_t failed_step = step_ + 1;
+    std::string kept = last_checkpoint_step_ >= 0
+                           ? path("model.safetensors") + " keeps the last good checkpoint (step " +
+                                 std::to_string(last_checkpoint_step_) + ")"
+                           : "no checkpoint had been saved yet (the first save is at step " +
+                                 std::to_string(settings_.snapshot_every) + ")";
+    char lr[32];
+    std::snprintf(lr, sizeof lr, "%g", settings_.lr / 10);
+    throw Error("[train] the loss became " + std::string(std::isnan(diverged_loss_) ? "NaN" : "infinite") +
+                " at step " + std::to_string(failed_step) + "; training stopped and " + kept +
+                "; try a lower learning rate, e.g. --lr " + lr);
+}
+
+int Trainer::run() {
+    install_interrupt_handlers();
+    prepare();
+    char lr[32];
+    std::snprintf(lr, sizeof lr, "%g", settings_.lr);
+    note("anvil-siren: " + settings_.config.describe() + " (" +
+         std::to_string(model_->parameter_count()) + " parameters) on " +
+         placement_.device->name() + "; " + options_.image + " " +
+         std::to_string(source_.width) + "x" + std::to_string(source_.height) + " trained at " +
+         std::to_string(image_.width) + "x" + std::to_string(image_.height) + ", " +
+         (settings_.batch > 0 ? "batch " + std::to_string(settings_.batch) : "full batch") +
+         ", " + nn::optimizer_name(settings_.optimizer) + " lr " + lr + " " +
+         nn::schedule_name(settings_.schedule) + ", steps " + std::to_string(start_step_) +
+         " -> " + std::to_string(settings_.steps));
+    if (!resume_) save_snapshot(0);
+    const Outcome outcome = train();
+    if (outcome == Outcome::diverged) {
+        write_text_file(path("metrics.csv"), format_metrics(metrics_));
+        report_divergence();
+    }
+    if (outcome == Outcome::interrupted)
+        note(std::string("anvil-siren: ") + interrupt_signal_name() + " at step " +
+             std::to_string(step_) + ": writing the checkpoint and outputs, then exiting");
+    write_outputs(outcome);
+    return outcome == Outcome::interrupted ? kExitInterrupted : kExitOk;
+}
+
+int run_training(const Options& options) {
+    Trainer trainer(options);
+    return trainer.run();
+}
+
+}  // namespace anvil::siren

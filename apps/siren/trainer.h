@@ -1,0 +1,86 @@
+// One anvil-siren training run: the image and its coordinates on the device, the model,
+// optimizer, loss and schedule, the step loop with snapshots, checkpoints and progress, and
+// the outputs written at the end (or on SIGINT/SIGTERM). Used by run_training (app.h).
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "anvil/anvil.h"
+#include "anvil/nn/nn.h"
+#include "image.h"
+#include "options.h"
+#include "outputs.h"
+#include "progress.h"
+#include "session.h"
+#include "settings.h"
+
+namespace anvil::siren {
+
+class Trainer {
+public:
+    explicit Trainer(const Options& options);
+    // Prepares everything (all checks happen here, before any step), trains, writes the
+    // outputs. Returns an exit status.
+    int run();
+
+private:
+    enum class Outcome { finished, interrupted, diverged };
+
+    void prepare();
+    void load_training_image();
+    void check_memory() const;
+    void build_model();
+    void upload_data();
+    Outcome train();
+    void sample_batch();
+    void save_snapshot(std::int64_t step);
+    void save_checkpoint(std::int64_t step);
+    void write_outputs(Outcome outcome);
+    void write_timeline() const;
+    void write_summary(Outcome outcome, double final_psnr) const;
+    [[noreturn]] void report_divergence() const;
+    std::string path(const std::string& name) const;
+    void note(const std::string& message) const;
+
+    Options options_;
+    Placement placement_;
+    std::optional<nn::Checkpoint> resume_;
+    TrainSettings settings_;
+    TrainState state_;
+
+    Image source_;  // as loaded
+    ImageInfo source_info_;
+    Image image_;   // at the training size
+    Extent extent_;
+
+    std::unique_ptr<nn::Mlp> model_;
+    std::unique_ptr<nn::Optimizer> optimizer_;
+    std::optional<nn::LrSchedule> schedule_;
+    std::optional<nn::Loss> loss_;
+    nn::Rng batch_rng_;
+    nn::MlpContext ctx_;
+
+    // Full image on the device: coords: (P, 2), targets: (P, C).
+    Tensor coords_, targets_;
+    // With --batch B: host staging and device batch, x: (B, 2), t: (B, C).
+    std::vector<float> host_coords_, host_targets_, batch_x_host_, batch_t_host_;
+    Tensor batch_x_, batch_t_;
+    Tensor grad_, loss_value_, mse_value_;  // grad: (N, C); scalars
+
+    std::int64_t start_step_ = 0;
+    std::int64_t step_ = 0;
+    std::int64_t last_checkpoint_step_ = -1;
+    std::vector<std::int64_t> snapshot_steps_;
+    std::vector<MetricRow> metrics_;
+    double previous_elapsed_s_ = 0.0;
+    double run_elapsed_s_ = 0.0;
+    double step_time_s_ = 0.0;  // pure training steps, without snapshots and checkpoints
+    double diverged_loss_ = 0.0;
+    Progress::Mode progress_mode_;
+};
+
+}  // namespace anvil::siren
