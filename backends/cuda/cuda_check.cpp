@@ -5,9 +5,17 @@
 
 namespace anvil::cuda {
 
+namespace {
+// The macros pass the whole call expression; the message names only the API function.
+std::string api_name(const char* call) {
+    const std::string text(call);
+    return text.substr(0, text.find('('));
+}
+}  // namespace
+
 void throw_cuda_error(cudaError_t status, const char* call, const char* op,
                       const std::string& detail) {
-    std::string message = std::string("[") + op + "] " + call + " failed: " +
+    std::string message = std::string("[") + op + "] " + api_name(call) + " failed: " +
                           cudaGetErrorString(status) + " (" + cudaGetErrorName(status) + ")";
     if (!detail.empty()) message += "; " + detail;
     throw Error(message);
@@ -15,7 +23,7 @@ void throw_cuda_error(cudaError_t status, const char* call, const char* op,
 
 void throw_cublas_error(cublasStatus_t status, const char* call, const char* op,
                         const std::string& detail) {
-    std::string message = std::string("[") + op + "] " + call + " failed: " +
+    std::string message = std::string("[") + op + "] " + api_name(call) + " failed: " +
                           cublasGetStatusString(status) + " (" + cublasGetStatusName(status) +
                           ")";
     if (!detail.empty()) message += "; " + detail;

@@ -31,13 +31,23 @@ void configure_memory_pool(int device) {
 void* allocate_on_stream(const KernelContext& ctx, std::size_t bytes, const char* op) {
     if (bytes == 0) return nullptr;
     void* ptr = nullptr;
-    const cudaError_t status = cudaMallocAsync(&ptr, bytes, ctx.stream);
+    cudaError_t status = cudaMallocAsync(&ptr, bytes, ctx.stream);
+    if (status == cudaErrorMemoryAllocation) {
+        // The pool keeps freed blocks (configure_memory_pool); they may be too fragmented for
+        // this request. Wait until no queued work uses them, hand them back, and try once more.
+        cudaGetLastError();  // an allocation failure is not sticky; clear it for later checks
+        cudaMemPool_t pool = nullptr;
+        if (cudaStreamSynchronize(ctx.stream) == cudaSuccess &&
+            cudaDeviceGetDefaultMemPool(&pool, ctx.device) == cudaSuccess &&
+            cudaMemPoolTrimTo(pool, 0) == cudaSuccess)
+            status = cudaMallocAsync(&ptr, bytes, ctx.stream);
+    }
     if (status == cudaSuccess) return ptr;
     const std::string where = "cuda:" + std::to_string(ctx.device);
     if (status != cudaErrorMemoryAllocation)
         throw_cuda_error(status, "cudaMallocAsync", op,
                          where + ", " + std::to_string(bytes) + " bytes");
-    cudaGetLastError();  // an allocation failure is not sticky; clear it for later checks
+    cudaGetLastError();
     std::string free_text;
     std::size_t free_bytes = 0, total_bytes = 0;
     if (cudaMemGetInfo(&free_bytes, &total_bytes) == cudaSuccess)
