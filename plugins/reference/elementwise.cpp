@@ -3,6 +3,7 @@
 // and an output may alias an input of the same shape (each element is read before written).
 #include <cmath>
 #include <cstdint>
+#include <string>
 
 #include "reference_device.h"
 #include "scalar_ops.h"
