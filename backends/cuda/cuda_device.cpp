@@ -92,7 +92,8 @@ void CudaDevice::deallocate(void* ptr, std::size_t /*bytes*/) noexcept {
 
 void CudaDevice::copy_from_host(void* dst, const void* src, std::size_t bytes) {
     if (bytes == 0) return;
-    // From pageable memory the call returns once src is staged, so the caller may reuse it.
+    // From pageable memory (all anvil hands over) the call returns once src is staged, so the
+    // caller may free or reuse it; only page-locked memory would be read later.
     ANVIL_CUDA_CHECK(cudaMemcpyAsync(dst, src, bytes, cudaMemcpyHostToDevice,
                                      activate("from_host").stream),
                      "from_host", name_ + ", " + std::to_string(bytes) + " bytes");
