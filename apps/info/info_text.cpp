@@ -17,7 +17,7 @@ std::string pad(std::string text, std::size_t width) {
 }
 
 void print_directories(const InfoReport& report) {
-    std::printf("Plugin directories, in search order:\n");
+    std::printf("\nPlugin directories, in search order:\n");
     for (const DirectoryReport& d : report.directories) {
         const char* state = d.directory.exists ? "found  " : "missing";
         std::printf("  %s  %s  (%s)\n", state, d.directory.path.c_str(), d.directory.origin.c_str());
@@ -65,16 +65,20 @@ void print_support_summary(const DeviceReport& device) {
         std::printf("      %-5s  %s\n", dtype_name(kInfoDTypes[d]), summarize_support(device, d).c_str());
 }
 
+// One row per op, one column per dtype. Rows are built by appending (GCC 12 warns falsely,
+// -Wrestrict, about "literal" + std::string temporaries here).
 void print_support_grid(const DeviceReport& device) {
-    std::printf("      %-20s", "op");
-    for (DType t : kInfoDTypes) std::printf(" %-4s", dtype_name(t));
-    std::printf("\n");
-    for (int op = 0; op < kOpCount; ++op) {
-        std::printf("      %-20s", op_name(static_cast<Op>(op)));
-        for (std::size_t d = 0; d < kInfoDTypes.size(); ++d)
-            std::printf(" %-4s", device.supported[d][static_cast<std::size_t>(op)] ? "yes" : "-");
-        std::printf("\n");
-    }
+    auto print_row = [](const char* first, const auto& cell) {
+        std::string line(6, ' ');
+        line += pad(first, 20);
+        for (std::size_t d = 0; d < kInfoDTypes.size(); ++d) line.append(" ").append(pad(cell(d), 4));
+        std::printf("%s\n", line.substr(0, line.find_last_not_of(' ') + 1).c_str());
+    };
+    print_row("op", [](std::size_t d) { return std::string(dtype_name(kInfoDTypes[d])); });
+    for (int op = 0; op < kOpCount; ++op)
+        print_row(op_name(static_cast<Op>(op)), [&](std::size_t d) {
+            return std::string(device.supported[d][static_cast<std::size_t>(op)] ? "yes" : "-");
+        });
 }
 
 bool same_support(const DeviceReport& a, const DeviceReport& b) { return a.supported == b.supported; }
@@ -106,7 +110,7 @@ void print_backend(const BackendReport& b, bool detailed) {
 }  // namespace
 
 void print_text(const InfoReport& report, bool detailed) {
-    std::printf("anvil %s, plugin ABI version %d\n\n", report.version.c_str(), report.abi_version);
+    std::printf("anvil %s, plugin ABI version %d\n", report.version.c_str(), report.abi_version);
     // A single backend's details leave out the search; an unknown name needs it to be explained.
     const bool one_backend = detailed && !report.backends.empty();
     if (!one_backend) {
