@@ -38,9 +38,9 @@ std::vector<double> random_values(Rng& rng, std::int64_t n, double lo, double hi
 
 TempDir::TempDir() {
     static std::atomic<int> counter{0};
-    const auto base = std::filesystem::temp_directory_path() /
-                      ("anvil-nn-test-" + std::to_string(::getpid()) + "-" +
-                       std::to_string(counter++));
+    const auto base =
+        std::filesystem::temp_directory_path() /
+        ("anvil-nn-test-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
     std::filesystem::remove_all(base);
     std::filesystem::create_directories(base);
     path_ = base.string();

@@ -52,15 +52,15 @@ std::string error_of(Fn&& fn) {
 }  // namespace anvil::nn::test
 
 // Gradient checks run in float64: skip visibly on a backend without it.
-#define ANVIL_REQUIRE_F64(device)                                                           \
-    do {                                                                                    \
-        if (!(device)->supports(::anvil::Op::linear_act_forward, ::anvil::DType::f64))      \
+#define ANVIL_REQUIRE_F64(device)                                                            \
+    do {                                                                                     \
+        if (!(device)->supports(::anvil::Op::linear_act_forward, ::anvil::DType::f64))       \
             GTEST_SKIP() << "backend " << (device)->backend_name() << " has no f64 support"; \
     } while (0)
 
 // Declares `var`, the reference backend's device, or skips visibly when the plugin is absent.
-#define ANVIL_REFERENCE_OR_SKIP(var)                                                          \
-    const auto var = ::anvil::nn::test::reference_or_null();                                  \
-    if (!var)                                                                                 \
-    GTEST_SKIP() << "reference plugin not built in " << ANVIL_EXTERNAL_PLUGIN_DIR             \
+#define ANVIL_REFERENCE_OR_SKIP(var)                                              \
+    const auto var = ::anvil::nn::test::reference_or_null();                      \
+    if (!var)                                                                     \
+    GTEST_SKIP() << "reference plugin not built in " << ANVIL_EXTERNAL_PLUGIN_DIR \
                  << " nor on ANVIL_PLUGIN_PATH (scripts/build-reference-plugin.sh builds it)"

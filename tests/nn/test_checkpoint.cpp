@@ -104,8 +104,9 @@ TEST(Checkpoint, SgdVelocityAndModelOnlyFiles) {
     EXPECT_NE(error_of([&] { ck.restore_optimizer(plain); }).find("different momentum?"),
               std::string::npos);
     Adam adam(restored.parameters());
-    EXPECT_NE(error_of([&] { ck.restore_optimizer(adam); })
-                  .find("checkpoint was trained with sgd, adam asked for"),
+    EXPECT_NE(error_of([&] {
+                  ck.restore_optimizer(adam);
+              }).find("checkpoint was trained with sgd, adam asked for"),
               std::string::npos);
 
     save_checkpoint(dir.file("model.safetensors"), model, nullptr, 7);
@@ -113,8 +114,9 @@ TEST(Checkpoint, SgdVelocityAndModelOnlyFiles) {
     EXPECT_EQ(bare.optimizer(), "none");
     EXPECT_NE(error_of([&] { bare.restore_optimizer(sgd2); }).find("holds no optimizer state"),
               std::string::npos);
-    EXPECT_NE(error_of([&] { save_checkpoint(dir.file("x.safetensors"), model, nullptr, 0, {{"step", "1"}}); })
-                  .find("setting key 'step' is reserved"),
+    EXPECT_NE(error_of([&] {
+                  save_checkpoint(dir.file("x.safetensors"), model, nullptr, 0, {{"step", "1"}});
+              }).find("setting key 'step' is reserved"),
               std::string::npos);
 }
 
@@ -194,7 +196,8 @@ TEST(Checkpoint, FailedSaveKeepsThePreviousFile) {
     setrlimit(RLIMIT_FSIZE, &old_limit);
     std::signal(SIGXFSZ, old_handler);
 
-    EXPECT_NE(message.find("[checkpoint] " + path + ": cannot write"), std::string::npos) << message;
+    EXPECT_NE(message.find("[checkpoint] " + path + ": cannot write"), std::string::npos)
+        << message;
     EXPECT_EQ(bytes_of(path), before);
     EXPECT_FALSE(has_temp_files(existing.dir.path()));
     EXPECT_EQ(Checkpoint::read(path).step(), 1);
@@ -206,8 +209,8 @@ TEST(Checkpoint, SaveIntoAReadOnlyDirectoryKeepsThePreviousFile) {
                         "FailedSaveKeepsThePreviousFile covers a failing save";
     ExistingCheckpoint existing;
     const std::string dir = existing.dir.path();
-    std::filesystem::permissions(dir, std::filesystem::perms::owner_read |
-                                          std::filesystem::perms::owner_exec);
+    std::filesystem::permissions(
+        dir, std::filesystem::perms::owner_read | std::filesystem::perms::owner_exec);
     const std::string message =
         error_of([&] { save_checkpoint(existing.path, existing.model, nullptr, 2); });
     std::filesystem::permissions(dir, std::filesystem::perms::owner_all);
@@ -218,8 +221,8 @@ TEST(Checkpoint, SaveIntoAReadOnlyDirectoryKeepsThePreviousFile) {
 TEST(Checkpoint, SaveIntoAMissingDirectoryFailsClearly) {
     TempDir dir;
     Mlp model(small(), cpu());
-    const std::string message =
-        error_of([&] { save_checkpoint(dir.file("no/such/dir/m.safetensors"), model, nullptr, 0); });
+    const std::string message = error_of(
+        [&] { save_checkpoint(dir.file("no/such/dir/m.safetensors"), model, nullptr, 0); });
     EXPECT_NE(message.find("cannot create a temporary file in"), std::string::npos) << message;
     EXPECT_NE(message.find("No such file or directory"), std::string::npos) << message;
 }

@@ -65,21 +65,25 @@ protected:
 #define EXPECT_CONTAINS(text, part) EXPECT_NE((text).find(part), std::string::npos) << (text)
 
 TEST_F(CheckpointErrors, MissingFile) {
-    const std::string message = error_of([&] { Checkpoint::read(dir_.file("absent.safetensors")); });
+    const std::string message =
+        error_of([&] { Checkpoint::read(dir_.file("absent.safetensors")); });
     EXPECT_CONTAINS(message, "cannot open: No such file or directory");
     EXPECT_CONTAINS(error_of([&] { Checkpoint::read(dir_.path()); }), "not a regular file");
 }
 
 TEST_F(CheckpointErrors, NotASafetensorsFile) {
     EXPECT_CONTAINS(message_for("abc"), "not a safetensors file (3 bytes");
-    EXPECT_CONTAINS(message_for(std::string("\x89PNG\r\n\x1a\n\0\0\0\rIHDR", 16)), "not a safetensors file");
+    EXPECT_CONTAINS(message_for(std::string("\x89PNG\r\n\x1a\n\0\0\0\rIHDR", 16)),
+                    "not a safetensors file");
     EXPECT_CONTAINS(message_for("hello, this is a text file\n"), "not a safetensors file");
-    EXPECT_CONTAINS(message_for(make_file("[1, 2, 3]", 0)), "not a safetensors file (no JSON header");
+    EXPECT_CONTAINS(message_for(make_file("[1, 2, 3]", 0)),
+                    "not a safetensors file (no JSON header");
 }
 
 TEST_F(CheckpointErrors, Truncated) {
     const std::string good = read_bytes(good_);
-    EXPECT_CONTAINS(message_for(good.substr(0, good.size() - 5)), "truncated: the header describes");
+    EXPECT_CONTAINS(message_for(good.substr(0, good.size() - 5)),
+                    "truncated: the header describes");
     EXPECT_CONTAINS(message_for(good.substr(0, 40)), "truncated: the header needs");
 }
 
@@ -104,7 +108,8 @@ TEST_F(CheckpointErrors, CorruptHeadersOffsetsAndDtypes) {
          "data_offsets [0, 400] of tensor 'a' out of range: F32 (2,2) needs 16 bytes"},
         {R"({"a": {"dtype": "F32", "shape": [2], "data_offsets": [0, 8]},)"
          R"( "b": {"dtype": "F32", "shape": [2], "data_offsets": [4, 12]}})",
-         12, "data_offsets of tensor 'b' out of range: it starts at 4, the previous tensor ends at 8"},
+         12,
+         "data_offsets of tensor 'b' out of range: it starts at 4, the previous tensor ends at 8"},
         {R"({"a": {"dtype": "F32", "shape": [2], "data_offsets": [0, 8]}})", 24,
          "data_offsets out of range: the tensors cover 8 data bytes but the file holds 24"},
         // dtypes
@@ -118,22 +123,25 @@ TEST_F(CheckpointErrors, CorruptHeadersOffsetsAndDtypes) {
 }
 
 TEST_F(CheckpointErrors, NotAnAnvilCheckpoint) {
-    EXPECT_CONTAINS(message_for(make_file("{}", 0)), "not an anvil checkpoint: metadata lacks 'format'");
+    EXPECT_CONTAINS(message_for(make_file("{}", 0)),
+                    "not an anvil checkpoint: metadata lacks 'format'");
     EXPECT_CONTAINS(message_after([](SafetensorsFile& f) { f.metadata.erase("arch.hidden"); }),
                     "not an anvil checkpoint: metadata lacks 'arch.hidden'");
     EXPECT_CONTAINS(message_after([](SafetensorsFile& f) { f.metadata["arch.hidden"] = "wide"; }),
                     "metadata 'arch.hidden' is 'wide', expected an integer");
-    EXPECT_CONTAINS(message_after([](SafetensorsFile& f) { f.metadata["arch.activation"] = "swish"; }),
-                    "invalid architecture: [activation] unknown activation 'swish'");
+    EXPECT_CONTAINS(
+        message_after([](SafetensorsFile& f) { f.metadata["arch.activation"] = "swish"; }),
+        "invalid architecture: [activation] unknown activation 'swish'");
     EXPECT_CONTAINS(message_after([](SafetensorsFile& f) { f.metadata["format_version"] = "9"; }),
                     "format version 9");
 }
 
 TEST_F(CheckpointErrors, MissingTensor) {
-    EXPECT_CONTAINS(message_after([](SafetensorsFile& f) {
-                        std::erase_if(f.tensors, [](const HostTensor& t) { return t.name == "layers.2.bias"; });
-                    }),
-                    "missing tensor 'layers.2.bias'");
+    EXPECT_CONTAINS(
+        message_after([](SafetensorsFile& f) {
+            std::erase_if(f.tensors, [](const HostTensor& t) { return t.name == "layers.2.bias"; });
+        }),
+        "missing tensor 'layers.2.bias'");
 }
 
 TEST_F(CheckpointErrors, TensorShapeDisagreesWithTheArchitecture) {
@@ -157,7 +165,8 @@ TEST_F(CheckpointErrors, ArchitectureMismatchNamesBothSides) {
     MlpConfig wanted = config_;
     wanted.hidden = 4;
     EXPECT_CONTAINS(error_of([&] { ck.require_config(wanted, DType::f32); }),
-                    "[checkpoint] " + good_ + ": checkpoint has 3x8 hidden layers, 3x4 asked for (hidden 4, layers 3)");
+                    "[checkpoint] " + good_ +
+                        ": checkpoint has 3x8 hidden layers, 3x4 asked for (hidden 4, layers 3)");
     Mlp other(wanted, cpu());
     EXPECT_CONTAINS(error_of([&] { ck.restore_model(other); }), "checkpoint has 3x8 hidden layers");
     wanted = config_;
@@ -166,14 +175,16 @@ TEST_F(CheckpointErrors, ArchitectureMismatchNamesBothSides) {
                     "checkpoint uses sine activations, relu asked for");
     wanted = config_;
     wanted.omega0 = 10;
-    EXPECT_CONTAINS(error_of([&] { ck.require_config(wanted, DType::f32); }), "checkpoint has omega0 30, 10 asked for");
+    EXPECT_CONTAINS(error_of([&] { ck.require_config(wanted, DType::f32); }),
+                    "checkpoint has omega0 30, 10 asked for");
     wanted = config_;
     wanted.out_features = 1;
     EXPECT_CONTAINS(error_of([&] { ck.require_config(wanted, DType::f32); }),
                     "checkpoint has 3 output channels, 1 asked for");
     wanted = config_;
     wanted.sigmoid_head = true;
-    EXPECT_CONTAINS(error_of([&] { ck.require_config(wanted, DType::f32); }), "a sigmoid head asked for");
+    EXPECT_CONTAINS(error_of([&] { ck.require_config(wanted, DType::f32); }),
+                    "a sigmoid head asked for");
     EXPECT_CONTAINS(error_of([&] { ck.require_config(config_, DType::f64); }),
                     "checkpoint holds f32 parameters, f64 asked for");
     EXPECT_EQ(error_of([&] { ck.require_config(config_, DType::f32); }), "");
@@ -182,11 +193,15 @@ TEST_F(CheckpointErrors, ArchitectureMismatchNamesBothSides) {
 TEST_F(CheckpointErrors, PlainSafetensorsMessagesUseTheirOwnTag) {
     const std::string path = dir_.file("plain.bin");
     write_bytes(path, "xyz");
-    EXPECT_EQ(error_of([&] { read_safetensors(path); }).rfind("[safetensors] " + path + ": not a safetensors file", 0), 0u);
+    EXPECT_EQ(error_of([&] {
+                  read_safetensors(path);
+              }).rfind("[safetensors] " + path + ": not a safetensors file", 0),
+              0u);
     SafetensorsFile dup;
     dup.tensors.push_back({"a", DType::f32, Shape{1}, std::vector<std::byte>(4)});
     dup.tensors.push_back({"a", DType::f32, Shape{1}, std::vector<std::byte>(4)});
-    EXPECT_CONTAINS(error_of([&] { encode_safetensors(dup); }), "tensor name 'a' is empty, reserved or repeated");
+    EXPECT_CONTAINS(error_of([&] { encode_safetensors(dup); }),
+                    "tensor name 'a' is empty, reserved or repeated");
     dup.tensors.pop_back();
     dup.tensors[0].data.resize(3);
     EXPECT_CONTAINS(error_of([&] { encode_safetensors(dup); }), "holds 3 bytes, f32 (1) needs 4");

@@ -73,20 +73,25 @@ TEST_P(LinearGradient, MatchesFiniteDifferences) {
     const std::vector<double> dw = download(layer.weight_grad());
     const std::vector<double> dxv = download(dx);
 
-    expect_matches_fd("dx", x_host, dxv,
-                      [&](const std::vector<double>& v) { x = upload(v, Shape{n, in}, DType::f64, dev); },
-                      loss);
-    expect_matches_fd("dW", download(layer.weight()), dw,
-                      [&](const std::vector<double>& v) {
-                          copy_into(upload(v, Shape{out, in}, DType::f64, dev), layer.weight());
-                      },
-                      loss);
+    expect_matches_fd(
+        "dx", x_host, dxv,
+        [&](const std::vector<double>& v) {
+            x = upload(v, Shape{n, in}, DType::f64, dev);
+        },
+        loss);
+    expect_matches_fd(
+        "dW", download(layer.weight()), dw,
+        [&](const std::vector<double>& v) {
+            copy_into(upload(v, Shape{out, in}, DType::f64, dev), layer.weight());
+        },
+        loss);
     if (c.bias) {
-        expect_matches_fd("db", download(layer.bias()), download(layer.bias_grad()),
-                          [&](const std::vector<double>& v) {
-                              copy_into(upload(v, Shape{out}, DType::f64, dev), layer.bias());
-                          },
-                          loss);
+        expect_matches_fd(
+            "db", download(layer.bias()), download(layer.bias_grad()),
+            [&](const std::vector<double>& v) {
+                copy_into(upload(v, Shape{out}, DType::f64, dev), layer.bias());
+            },
+            loss);
     } else {
         EXPECT_FALSE(layer.bias().defined());
     }
@@ -112,18 +117,20 @@ void check_loss_gradient(LossKind kind, const std::vector<double>& pred_host,
     Tensor value = Loss::make_scalar(pred);
     Tensor grad = Tensor::empty(shape, DType::f64, dev);
     loss.compute(pred, target, value, &grad);
-    expect_matches_fd(loss_name(kind), pred_host, download(grad),
-                      [&](const std::vector<double>& v) { pred = upload(v, shape, DType::f64, dev); },
-                      [&]() {
-                          loss.compute(pred, target, value, nullptr);
-                          return loss_value(value);
-                      });
+    expect_matches_fd(
+        loss_name(kind), pred_host, download(grad),
+        [&](const std::vector<double>& v) { pred = upload(v, shape, DType::f64, dev); },
+        [&]() {
+            loss.compute(pred, target, value, nullptr);
+            return loss_value(value);
+        });
 }
 
 TEST(LossGradient, MseMatchesFiniteDifferences) {
     ANVIL_REQUIRE_F64(cpu());
     Rng rng(11);
-    check_loss_gradient(LossKind::mse, random_values(rng, 12, -2, 2), random_values(rng, 12, -1, 1));
+    check_loss_gradient(LossKind::mse, random_values(rng, 12, -2, 2),
+                        random_values(rng, 12, -1, 1));
 }
 
 TEST(LossGradient, BceMatchesFiniteDifferencesInsideTheClip) {
@@ -176,11 +183,12 @@ TEST_P(MlpGradient, MatchesFiniteDifferences) {
     };
     for (const Parameter& p : model.parameters()) {
         const Shape shape = p.value->shape();
-        expect_matches_fd(p.name, download(*p.value), download(*p.grad),
-                          [&](const std::vector<double>& v) {
-                              copy_into(upload(v, shape, DType::f64, dev), *p.value);
-                          },
-                          f);
+        expect_matches_fd(
+            p.name, download(*p.value), download(*p.grad),
+            [&](const std::vector<double>& v) {
+                copy_into(upload(v, shape, DType::f64, dev), *p.value);
+            },
+            f);
     }
 }
 

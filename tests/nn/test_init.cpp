@@ -79,8 +79,8 @@ TEST(PortableLog, AgreesWithLibmToAnUlpOrTwo) {
     for (int i = 0; i < 20000; ++i) {
         const double x = std::ldexp(rng.uniform(0.5, 1.0), static_cast<int>(rng.below(80)) - 40);
         const double expected = std::log(x);
-        EXPECT_NEAR(portable_log(x), expected, 4 * std::numeric_limits<double>::epsilon() *
-                                                   std::max(1.0, std::abs(expected)))
+        EXPECT_NEAR(portable_log(x), expected,
+                    4 * std::numeric_limits<double>::epsilon() * std::max(1.0, std::abs(expected)))
             << "x = " << x;
     }
     EXPECT_EQ(portable_log(1.0), 0.0);
@@ -139,8 +139,9 @@ TEST(Init, RejectsBadArguments) {
     Rng rng(0);
     EXPECT_NE(error_of([&] { draw_layer(rng, {InitKind::siren}, 0, 3, true); }).find("[init]"),
               std::string::npos);
-    EXPECT_NE(error_of([&] { draw_layer(rng, {InitKind::uniform, -1.0}, 2, 3, true); })
-                  .find("[init] uniform needs a finite scale"),
+    EXPECT_NE(error_of([&] {
+                  draw_layer(rng, {InitKind::uniform, -1.0}, 2, 3, true);
+              }).find("[init] uniform needs a finite scale"),
               std::string::npos);
     EXPECT_NE(error_of([] { parse_init("glorot"); }).find("[init] unknown initialiser 'glorot'"),
               std::string::npos);
@@ -167,8 +168,9 @@ TEST(Init, OneSeedGivesTheHostDrawOnTheDevice) {
     Rng rng(1234);
     const auto& layers = model.layers();
     for (std::size_t i = 0; i < layers.size(); ++i) {
-        const LayerInit expected = draw_layer(rng, {InitKind::siren, 0, 30, i == 0},
-                                              layers[i].in_features(), layers[i].out_features(), true);
+        const LayerInit expected =
+            draw_layer(rng, {InitKind::siren, 0, 30, i == 0}, layers[i].in_features(),
+                       layers[i].out_features(), true);
         const std::vector<float> w = layers[i].weight().to_vector<float>();
         const std::vector<float> b = layers[i].bias().to_vector<float>();
         ASSERT_EQ(w.size(), expected.weight.size());

@@ -56,8 +56,8 @@ TEST(Loss, BceEpsilonIsRepresentableNextToOneInF32) {
 TEST(Loss, BceStaysFiniteOnSaturatedF32Probabilities) {
     std::vector<double> grad;
     // Confidently wrong and confidently right, at the exact ends of [0, 1].
-    const double value = compute(LossKind::bce, {0.0, 1.0, 1.0, 0.0}, {1.0, 0.0, 1.0, 0.0},
-                                 DType::f32, &grad);
+    const double value =
+        compute(LossKind::bce, {0.0, 1.0, 1.0, 0.0}, {1.0, 0.0, 1.0, 0.0}, DType::f32, &grad);
     EXPECT_TRUE(std::isfinite(value));
     // Two terms cost -log(eps) each, two cost -log(1 - eps) ~ 0.
     EXPECT_NEAR(value, -2 * std::log(kBceEpsilon) / 4, 1e-3);
@@ -90,8 +90,9 @@ TEST(Loss, RejectsMismatchedOperands) {
     const Tensor t = Tensor::zeros(Shape{2, 3}, DType::f32, dev);
     Tensor value = Loss::make_scalar(p);
     Loss bce(LossKind::bce), mse(LossKind::mse);
-    EXPECT_NE(error_of([&] { bce.compute(p, t, value, nullptr); }).find("[bce_loss] target is f32 (2,3)"),
-              std::string::npos);
+    EXPECT_NE(
+        error_of([&] { bce.compute(p, t, value, nullptr); }).find("[bce_loss] target is f32 (2,3)"),
+        std::string::npos);
     EXPECT_NE(error_of([&] { mse.compute(p, t, value, nullptr); }).find("[mse_loss] target"),
               std::string::npos);
     Tensor wide = Tensor::zeros(Shape{2}, DType::f32, dev);

@@ -70,15 +70,25 @@ std::vector<double> host_forward(const Mlp& model, std::vector<double> x, std::i
             for (std::int64_t o = 0; o < out; ++o) {
                 double z = b[static_cast<std::size_t>(o)];
                 for (std::int64_t i = 0; i < in; ++i)
-                    z += x[static_cast<std::size_t>(r * in + i)] * w[static_cast<std::size_t>(o * in + i)];
+                    z += x[static_cast<std::size_t>(r * in + i)] *
+                         w[static_cast<std::size_t>(o * in + i)];
                 const ActivationFn& a = layer.activation();
                 double v = z;
                 switch (a.kind) {
-                    case Activation::identity: break;
-                    case Activation::sine: v = std::sin(a.omega0 * z); break;
-                    case Activation::relu: v = z > 0 ? z : 0; break;
-                    case Activation::tanh: v = std::tanh(z); break;
-                    case Activation::sigmoid: v = 1 / (1 + std::exp(-z)); break;
+                    case Activation::identity:
+                        break;
+                    case Activation::sine:
+                        v = std::sin(a.omega0 * z);
+                        break;
+                    case Activation::relu:
+                        v = z > 0 ? z : 0;
+                        break;
+                    case Activation::tanh:
+                        v = std::tanh(z);
+                        break;
+                    case Activation::sigmoid:
+                        v = 1 / (1 + std::exp(-z));
+                        break;
                 }
                 y[static_cast<std::size_t>(r * out + o)] = v;
             }
@@ -95,7 +105,8 @@ TEST(Mlp, ForwardMatchesTheHost) {
         Rng rng(8);
         const std::vector<double> x = random_values(rng, 10, -1, 1);
         MlpContext ctx;
-        const std::vector<double> got = download(model.forward(upload(x, Shape{5, 2}, DType::f64, cpu()), ctx));
+        const std::vector<double> got =
+            download(model.forward(upload(x, Shape{5, 2}, DType::f64, cpu()), ctx));
         const std::vector<double> want = host_forward(model, x, 5);
         ASSERT_EQ(got.size(), want.size());
         for (std::size_t i = 0; i < got.size(); ++i)
@@ -141,8 +152,9 @@ TEST(Mlp, InferenceNeedsNoDerivativesAndRefusesBackward) {
     const Tensor dy = Tensor::zeros(Shape{8, 3}, DType::f32, cpu());
     EXPECT_NE(error_of([&] { model.backward(infer, dy); }).find("[mlp] backward needs a context"),
               std::string::npos);
-    EXPECT_NE(error_of([&] { model.forward(Tensor::zeros(Shape{8, 3}, DType::f32, cpu()), infer); })
-                  .find("[mlp] input x must be (N, 2), got (8,3)"),
+    EXPECT_NE(error_of([&] {
+                  model.forward(Tensor::zeros(Shape{8, 3}, DType::f32, cpu()), infer);
+              }).find("[mlp] input x must be (N, 2), got (8,3)"),
               std::string::npos);
     EXPECT_NE(error_of([] { MlpContext().output(); }).find("run forward first"), std::string::npos);
 }
@@ -160,7 +172,8 @@ TEST(Mlp, SmallSirenFitsASignal) {
     std::vector<double> xs(n), ys(n);
     for (std::int64_t i = 0; i < n; ++i) {
         xs[static_cast<std::size_t>(i)] = -1 + 2.0 * static_cast<double>(i) / (n - 1);
-        ys[static_cast<std::size_t>(i)] = std::sin(4 * std::numbers::pi * xs[static_cast<std::size_t>(i)]);
+        ys[static_cast<std::size_t>(i)] =
+            std::sin(4 * std::numbers::pi * xs[static_cast<std::size_t>(i)]);
     }
     const Tensor x = upload(xs, Shape{n, 1}, DType::f32, cpu());
     const Tensor y = upload(ys, Shape{n, 1}, DType::f32, cpu());

@@ -16,7 +16,9 @@ struct OneParam {
         grad = Tensor::zeros(Shape{2}, DType::f64, cpu());
     }
     std::vector<Parameter> params() { return {{"p", &value, &grad}}; }
-    void set_grad(const std::vector<double>& g) { copy_into(upload(g, Shape{2}, DType::f64, cpu()), grad); }
+    void set_grad(const std::vector<double>& g) {
+        copy_into(upload(g, Shape{2}, DType::f64, cpu()), grad);
+    }
 };
 
 TEST(Sgd, MomentumStepsByHand) {
@@ -98,7 +100,9 @@ TEST(Optimizer, FactoryAndErrors) {
     const auto adam = make_optimizer(parse_optimizer("Adam"), p.params());
     EXPECT_EQ(adam->hyperparameters().at("beta2"), "0.999");
     EXPECT_EQ(std::stod(exact_double(0.1)), 0.1);
-    EXPECT_NE(error_of([] { parse_optimizer("rmsprop"); }).find("[optimizer] unknown optimizer 'rmsprop'"),
+    EXPECT_NE(error_of([] {
+                  parse_optimizer("rmsprop");
+              }).find("[optimizer] unknown optimizer 'rmsprop'"),
               std::string::npos);
     EXPECT_NE(error_of([&] { Sgd bad(p.params(), 1.0); }).find("momentum must lie in [0, 1)"),
               std::string::npos);
@@ -106,7 +110,9 @@ TEST(Optimizer, FactoryAndErrors) {
               std::string::npos);
     EXPECT_NE(error_of([] { Adam bad({}); }).find("[optimizer] no parameters"), std::string::npos);
     Tensor wrong = Tensor::zeros(Shape{3}, DType::f64, cpu());
-    EXPECT_NE(error_of([&] { Adam bad({{"p", &p.value, &wrong}}); }).find("gradient of 'p'"),
+    EXPECT_NE(error_of([&] {
+                  Adam bad({{"p", &p.value, &wrong}});
+              }).find("gradient of 'p'"),
               std::string::npos);
 }
 
@@ -118,7 +124,8 @@ TEST(Schedule, ConstantCosineStep) {
     const LrSchedule cosine = LrSchedule::cosine(1e-3, 100, 1e-5);
     EXPECT_DOUBLE_EQ(cosine.lr_at(0), 1e-3);
     EXPECT_DOUBLE_EQ(cosine.lr_at(50), 1e-5 + (1e-3 - 1e-5) * 0.5);
-    EXPECT_DOUBLE_EQ(cosine.lr_at(25), 1e-5 + (1e-3 - 1e-5) * 0.5 * (1 + std::cos(std::numbers::pi / 4)));
+    EXPECT_DOUBLE_EQ(cosine.lr_at(25),
+                     1e-5 + (1e-3 - 1e-5) * 0.5 * (1 + std::cos(std::numbers::pi / 4)));
     EXPECT_DOUBLE_EQ(cosine.lr_at(100), 1e-5);
     EXPECT_DOUBLE_EQ(cosine.lr_at(1000), 1e-5);  // the floor holds after the end
     for (std::int64_t t = 1; t <= 100; ++t) EXPECT_LE(cosine.lr_at(t), cosine.lr_at(t - 1));
@@ -135,14 +142,16 @@ TEST(Schedule, ConstantCosineStep) {
 TEST(Schedule, RejectsBadArguments) {
     EXPECT_NE(error_of([] { LrSchedule::constant(0.0); }).find("[schedule] learning rate"),
               std::string::npos);
-    EXPECT_NE(error_of([] { LrSchedule::cosine(1e-3, 0); }).find("total steps > 0"), std::string::npos);
+    EXPECT_NE(error_of([] { LrSchedule::cosine(1e-3, 0); }).find("total steps > 0"),
+              std::string::npos);
     EXPECT_NE(error_of([] { LrSchedule::cosine(1e-3, 10, 1e-2); }).find("min_lr must lie"),
               std::string::npos);
     EXPECT_NE(error_of([] { LrSchedule::step(0.1, 0, 0.5); }).find("every > 0"), std::string::npos);
     EXPECT_NE(error_of([] { LrSchedule::constant(0.1).lr_at(-1); }).find("step must be >= 0"),
               std::string::npos);
-    EXPECT_NE(error_of([] { parse_schedule("linear"); }).find("[schedule] unknown schedule 'linear'"),
-              std::string::npos);
+    EXPECT_NE(
+        error_of([] { parse_schedule("linear"); }).find("[schedule] unknown schedule 'linear'"),
+        std::string::npos);
 }
 
 }  // namespace

@@ -78,7 +78,8 @@ public:
     }
 
 private:
-    [[noreturn]] void bad(const std::string& key, const std::string& value, const char* kind) const {
+    [[noreturn]] void bad(const std::string& key, const std::string& value,
+                          const char* kind) const {
         fail("metadata '" + key + "' is '" + value + "', expected " + kind);
     }
     const std::map<std::string, std::string>& metadata_;
@@ -126,8 +127,8 @@ Checkpoint Checkpoint::read(const std::string& path) {
         meta.fail("not an anvil checkpoint: metadata 'format' is '" + meta.text("format") +
                   "', expected '" + kFormat + "'");
     if (meta.text("format_version") != kFormatVersion)
-        meta.fail("format version " + meta.text("format_version") + " is not the one this anvil reads (" +
-                  kFormatVersion + ")");
+        meta.fail("format version " + meta.text("format_version") +
+                  " is not the one this anvil reads (" + kFormatVersion + ")");
     MlpConfig& c = ck.config_;
     c.in_features = meta.integer("arch.in_features");
     c.out_features = meta.integer("arch.out_features");
@@ -154,7 +155,8 @@ Checkpoint Checkpoint::read(const std::string& path) {
         } catch (const Error& e) {
             meta.fail(e.what());
         }
-        if (meta.integer("optimizer.steps") < 0) meta.fail("metadata 'optimizer.steps' is negative");
+        if (meta.integer("optimizer.steps") < 0)
+            meta.fail("metadata 'optimizer.steps' is negative");
     }
     // Every parameter the architecture implies, with its shape and the checkpoint's dtype.
     for (const auto& [name, shape] : expected_parameters(c)) {
@@ -198,11 +200,12 @@ void Checkpoint::require_config(const MlpConfig& wanted, DType dtype) const {
         throw Error(tag + "has omega0 " + detail::format_number(have.omega0) + ", " +
                     detail::format_number(wanted.omega0) + " asked for");
     if (have.activation == Activation::sine && have.first_omega0 != wanted.first_omega0)
-        throw Error(tag + "has first-layer omega0 " + detail::format_number(have.first_omega0) + ", " +
-                    detail::format_number(wanted.first_omega0) + " asked for");
+        throw Error(tag + "has first-layer omega0 " + detail::format_number(have.first_omega0) +
+                    ", " + detail::format_number(wanted.first_omega0) + " asked for");
     if (have.sigmoid_head != wanted.sigmoid_head)
-        throw Error(tag + (have.sigmoid_head ? "has a sigmoid head (bce)" : "has a linear head (mse)") +
-                    ", " + (wanted.sigmoid_head ? "a sigmoid head" : "a linear head") + " asked for");
+        throw Error(
+            tag + (have.sigmoid_head ? "has a sigmoid head (bce)" : "has a linear head (mse)") +
+            ", " + (wanted.sigmoid_head ? "a sigmoid head" : "a linear head") + " asked for");
     if (have.bias != wanted.bias)
         throw Error(tag + (have.bias ? "has biases" : "has no biases") + ", a model " +
                     (wanted.bias ? "with" : "without") + " biases asked for");
@@ -225,7 +228,8 @@ void Checkpoint::restore_optimizer(Optimizer& optimizer) const {
     const std::string wanted = optimizer_name(optimizer.kind());
     if (optimizer_ == "none") throw Error(tag + "holds no optimizer state (saved without one)");
     if (optimizer_ != wanted)
-        throw Error(tag + "checkpoint was trained with " + optimizer_ + ", " + wanted + " asked for");
+        throw Error(tag + "checkpoint was trained with " + optimizer_ + ", " + wanted +
+                    " asked for");
     // The file's state tensors must be exactly the ones this optimizer keeps (SGD with and
     // without momentum differ), so nothing is silently dropped or left at zero.
     std::set<std::string> in_file;

@@ -22,11 +22,16 @@ void fill_normal(Rng& rng, std::vector<double>& out, double stddev) {
 
 const char* init_name(InitKind kind) {
     switch (kind) {
-        case InitKind::siren: return "siren";
-        case InitKind::xavier_uniform: return "xavier_uniform";
-        case InitKind::he_normal: return "he_normal";
-        case InitKind::uniform: return "uniform";
-        case InitKind::normal: return "normal";
+        case InitKind::siren:
+            return "siren";
+        case InitKind::xavier_uniform:
+            return "xavier_uniform";
+        case InitKind::he_normal:
+            return "he_normal";
+        case InitKind::uniform:
+            return "uniform";
+        case InitKind::normal:
+            return "normal";
     }
     return "?";
 }

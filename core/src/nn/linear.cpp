@@ -24,14 +24,19 @@ void upload_into(const std::vector<double>& values, Tensor& dst) {
 
 Linear::Linear(std::int64_t in, std::int64_t out, ActivationFn activation, bool has_bias,
                const std::shared_ptr<Device>& device, DType dtype)
-    : in_(in), out_(out), activation_(activation), has_bias_(has_bias), device_(device),
+    : in_(in),
+      out_(out),
+      activation_(activation),
+      has_bias_(has_bias),
+      device_(device),
       dtype_(dtype) {
     if (in <= 0 || out <= 0)
         throw Error("[linear] needs in > 0 and out > 0, got in " + std::to_string(in) + ", out " +
                     std::to_string(out));
     if (!device) throw Error("[linear] no device given");
     if (!is_floating(dtype))
-        throw Error(std::string("[linear] parameters must be f32 or f64, got ") + dtype_name(dtype));
+        throw Error(std::string("[linear] parameters must be f32 or f64, got ") +
+                    dtype_name(dtype));
     if (activation.kind == Activation::sine) activation_ = Sine(activation.omega0);  // validates
     weight_ = Tensor::zeros(Shape{out, in}, dtype, device);
     weight_grad_ = Tensor::zeros(Shape{out, in}, dtype, device);

@@ -2,11 +2,10 @@
 // primitives (clip, log, affine, elementwise, and a product for the mean).
 #include "anvil/nn/loss.h"
 
-
 #include "anvil/device.h"
 #include "anvil/error.h"
-#include "internal.h"
 #include "anvil/ops.h"
+#include "internal.h"
 
 namespace anvil::nn {
 
@@ -47,8 +46,8 @@ Tensor Loss::make_scalar(const Tensor& like) {
 }
 
 void Loss::ensure_workspace(const Tensor& pred) {
-    if (clipped_.defined() && clipped_.shape() == pred.shape() && clipped_.dtype() == pred.dtype() &&
-        &clipped_.device() == &pred.device())
+    if (clipped_.defined() && clipped_.shape() == pred.shape() &&
+        clipped_.dtype() == pred.dtype() && &clipped_.device() == &pred.device())
         return;
     const auto& dev = pred.device_ptr();
     clipped_ = Tensor::empty(pred.shape(), pred.dtype(), dev);
@@ -69,9 +68,9 @@ void Loss::compute(const Tensor& pred, const Tensor& target, Tensor& loss, Tenso
     const std::int64_t n = pred.numel();
     const Tensor& t = target;
     clip_into(pred, kBceEpsilon, 1.0 - kBceEpsilon, clipped_);  // c
-    affine_into(clipped_, -1.0, 1.0, one_minus_);                // 1 - c
-    unary_into(UnaryOp::log, clipped_, term_);                   // log c
-    unary_into(UnaryOp::log, one_minus_, scratch_);              // log(1 - c)
+    affine_into(clipped_, -1.0, 1.0, one_minus_);               // 1 - c
+    unary_into(UnaryOp::log, clipped_, term_);                  // log c
+    unary_into(UnaryOp::log, one_minus_, scratch_);             // log(1 - c)
     // t log c + (1 - t) log(1 - c) = t (log c - log(1 - c)) + log(1 - c)
     binary_into(BinaryOp::sub, term_, scratch_, term_);
     binary_into(BinaryOp::mul, term_, t, term_);

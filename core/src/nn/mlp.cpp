@@ -55,9 +55,12 @@ std::string MlpConfig::describe() const {
 
 InitKind MlpConfig::default_init() const {
     switch (activation) {
-        case Activation::sine: return InitKind::siren;
-        case Activation::relu: return InitKind::he_normal;
-        default: return InitKind::xavier_uniform;
+        case Activation::sine:
+            return InitKind::siren;
+        case Activation::relu:
+            return InitKind::he_normal;
+        default:
+            return InitKind::xavier_uniform;
     }
 }
 
@@ -81,9 +84,8 @@ Mlp::Mlp(const MlpConfig& config, const std::shared_ptr<Device>& device, DType d
     const ActivationFn hidden_act = config.activation == Activation::sine
                                         ? Sine(config.omega0)
                                         : ActivationFn{config.activation, 1.0};
-    const ActivationFn first_act = config.activation == Activation::sine
-                                       ? Sine(config.first_omega0)
-                                       : hidden_act;
+    const ActivationFn first_act =
+        config.activation == Activation::sine ? Sine(config.first_omega0) : hidden_act;
     const ActivationFn head = config.sigmoid_head ? Sigmoid() : Identity();
     layers_.reserve(static_cast<std::size_t>(config.hidden_layers + 1));
     layers_.emplace_back(config.in_features, config.hidden, first_act, config.bias, device, dtype);

@@ -26,7 +26,9 @@ std::string exact_double(double value) {
     return buf;
 }
 
-const char* optimizer_name(OptimizerKind kind) { return kind == OptimizerKind::sgd ? "sgd" : "adam"; }
+const char* optimizer_name(OptimizerKind kind) {
+    return kind == OptimizerKind::sgd ? "sgd" : "adam";
+}
 
 OptimizerKind parse_optimizer(const std::string& name) {
     const std::string lower = detail::lower_ascii(name);
@@ -110,7 +112,8 @@ std::map<std::string, std::string> Adam::hyperparameters() const {
 
 std::unique_ptr<Optimizer> make_optimizer(OptimizerKind kind, std::vector<Parameter> params,
                                           const OptimizerOptions& options) {
-    if (kind == OptimizerKind::sgd) return std::make_unique<Sgd>(std::move(params), options.momentum);
+    if (kind == OptimizerKind::sgd)
+        return std::make_unique<Sgd>(std::move(params), options.momentum);
     return std::make_unique<Adam>(std::move(params), options.beta1, options.beta2, options.eps);
 }
 

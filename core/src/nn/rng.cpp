@@ -76,8 +76,8 @@ double Rng::normal(double mean, double stddev) {
 std::uint64_t Rng::below(std::uint64_t n) {
     if (n == 0) throw Error("[rng] below(0): the range is empty");
     // Reject the top partial block so every residue is equally likely.
-    const std::uint64_t limit = std::numeric_limits<std::uint64_t>::max() -
-                                std::numeric_limits<std::uint64_t>::max() % n;
+    const std::uint64_t limit =
+        std::numeric_limits<std::uint64_t>::max() - std::numeric_limits<std::uint64_t>::max() % n;
     std::uint64_t r = next_u64();
     while (r >= limit) r = next_u64();
     return r % n;
@@ -109,11 +109,11 @@ Rng Rng::from_string(const std::string& state) {
         if (end == std::string::npos) break;
         start = end + 1;
     }
-    if (fields.size() != 6 || fields[4] > 1 ||
-        (fields[0] | fields[1] | fields[2] | fields[3]) == 0)
+    if (fields.size() != 6 || fields[4] > 1 || (fields[0] | fields[1] | fields[2] | fields[3]) == 0)
         throw Error("[rng] malformed generator state '" + state + "'");
     Rng rng;
-    for (int i = 0; i < 4; ++i) rng.s_[static_cast<std::size_t>(i)] = fields[static_cast<std::size_t>(i)];
+    for (int i = 0; i < 4; ++i)
+        rng.s_[static_cast<std::size_t>(i)] = fields[static_cast<std::size_t>(i)];
     rng.has_spare_ = fields[4] == 1;
     std::memcpy(&rng.spare_, &fields[5], sizeof(rng.spare_));
     return rng;

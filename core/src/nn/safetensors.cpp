@@ -28,19 +28,22 @@ constexpr const char* kMetadataKey = "__metadata__";
 
 const char* st_dtype(DType t) {
     switch (t) {
-        case DType::f32: return "F32";
-        case DType::f64: return "F64";
-        case DType::i64: return "I64";
+        case DType::f32:
+            return "F32";
+        case DType::f64:
+            return "F64";
+        case DType::i64:
+            return "I64";
     }
     return "?";
 }
 
 // Every dtype the format defines; anvil reads three of them.
-constexpr const char* kKnownDtypes[] = {"BOOL", "U8",  "I8",   "F8_E5M2", "F8_E4M3",
-                                        "I16",  "U16", "F16",  "BF16",    "I32",
-                                        "U32",  "F32", "F64",  "I64",     "U64"};
+constexpr const char* kKnownDtypes[] = {"BOOL", "U8",  "I8",  "F8_E5M2", "F8_E4M3",
+                                        "I16",  "U16", "F16", "BF16",    "I32",
+                                        "U32",  "F32", "F64", "I64",     "U64"};
 
-// Bytes of `numel` elements of `dtype`, or nullopt-like max on overflow.
+// Bytes of a tensor (shapes come from validated headers or live tensors: no overflow).
 std::uint64_t byte_size(const Shape& shape, DType dtype) {
     return static_cast<std::uint64_t>(shape.numel()) * dtype_size(dtype);
 }
@@ -149,10 +152,9 @@ private:
         entry.end = offsets[1].get<std::uint64_t>();
         const std::uint64_t need = byte_size(entry.tensor.shape, entry.tensor.dtype);
         if (entry.end < entry.begin || entry.end - entry.begin != need)
-            fail("data_offsets [" + std::to_string(entry.begin) + ", " +
-                 std::to_string(entry.end) + "] of " + who + " out of range: " +
-                 st_dtype(entry.tensor.dtype) + " " + entry.tensor.shape.to_string() + " needs " +
-                 std::to_string(need) + " bytes");
+            fail("data_offsets [" + std::to_string(entry.begin) + ", " + std::to_string(entry.end) +
+                 "] of " + who + " out of range: " + st_dtype(entry.tensor.dtype) + " " +
+                 entry.tensor.shape.to_string() + " needs " + std::to_string(need) + " bytes");
         return entry;
     }
 
@@ -168,8 +170,9 @@ private:
 
     // The tensors must tile the data section exactly, in some order, as the format demands.
     void place_data(std::vector<Entry>& entries, SafetensorsFile& out) const {
-        std::sort(entries.begin(), entries.end(),
-                  [](const Entry& a, const Entry& b) { return a.begin < b.begin || (a.begin == b.begin && a.end < b.end); });
+        std::sort(entries.begin(), entries.end(), [](const Entry& a, const Entry& b) {
+            return a.begin != b.begin ? a.begin < b.begin : a.end < b.end;
+        });
         std::uint64_t expected = 0;
         for (const Entry& e : entries) {
             if (e.begin != expected)
@@ -229,11 +232,13 @@ std::vector<std::byte> encode_safetensors(const SafetensorsFile& file) {
     std::uint64_t offset = 0;
     for (const HostTensor& t : file.tensors) {
         if (t.name.empty() || t.name == kMetadataKey || !names.insert(t.name).second)
-            throw Error("[safetensors] tensor name '" + t.name + "' is empty, reserved or repeated");
+            throw Error("[safetensors] tensor name '" + t.name +
+                        "' is empty, reserved or repeated");
         if (t.data.size() != byte_size(t.shape, t.dtype))
             throw Error("[safetensors] tensor '" + t.name + "' holds " +
                         std::to_string(t.data.size()) + " bytes, " + dtype_name(t.dtype) + " " +
-                        t.shape.to_string() + " needs " + std::to_string(byte_size(t.shape, t.dtype)));
+                        t.shape.to_string() + " needs " +
+                        std::to_string(byte_size(t.shape, t.dtype)));
         header[t.name] = {{"dtype", st_dtype(t.dtype)},
                           {"shape", t.shape.dims()},
                           {"data_offsets", {offset, offset + t.data.size()}}};
@@ -248,6 +253,7 @@ std::vector<std::byte> encode_safetensors(const SafetensorsFile& file) {
     std::memcpy(out.data() + 8, text.data(), text.size());
     std::size_t at = 8 + text.size();
     for (const HostTensor& t : file.tensors) {
+        if (t.data.empty()) continue;  // memcpy from an empty vector's null data is undefined
         std::memcpy(out.data() + at, t.data.data(), t.data.size());
         at += t.data.size();
     }

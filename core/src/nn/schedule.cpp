@@ -15,15 +15,19 @@ namespace {
 
 void require_lr(double lr) {
     if (!(std::isfinite(lr) && lr > 0.0))
-        schedule_error("learning rate must be a finite number > 0, got " + detail::format_number(lr));
+        schedule_error("learning rate must be a finite number > 0, got " +
+                       detail::format_number(lr));
 }
 }  // namespace
 
 const char* schedule_name(ScheduleKind kind) {
     switch (kind) {
-        case ScheduleKind::constant: return "constant";
-        case ScheduleKind::cosine: return "cosine";
-        case ScheduleKind::step: return "step";
+        case ScheduleKind::constant:
+            return "constant";
+        case ScheduleKind::cosine:
+            return "cosine";
+        case ScheduleKind::step:
+            return "step";
     }
     return "?";
 }
@@ -69,7 +73,8 @@ LrSchedule LrSchedule::step(double lr, std::int64_t every, double gamma) {
 double LrSchedule::lr_at(std::int64_t t) const {
     if (t < 0) schedule_error("step must be >= 0, got " + std::to_string(t));
     switch (kind_) {
-        case ScheduleKind::constant: return lr_;
+        case ScheduleKind::constant:
+            return lr_;
         case ScheduleKind::cosine: {
             if (t >= total_steps_) return min_lr_;
             const double progress = static_cast<double>(t) / static_cast<double>(total_steps_);

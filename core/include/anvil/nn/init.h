@@ -59,9 +59,9 @@ ANVIL_EXPORT InitKind parse_init(const std::string& name);  // throws "[init] un
 // How to draw one layer's parameters.
 struct InitSpec {
     InitKind kind = InitKind::siren;
-    double scale = 0.0;       // bound (uniform) or stddev (normal); unused by the others
-    double omega0 = 30.0;     // siren: the omega0 of the sine that follows this layer
-    bool first_layer = false; // siren: the layer that sees the raw coordinates
+    double scale = 0.0;        // bound (uniform) or stddev (normal); unused by the others
+    double omega0 = 30.0;      // siren: the omega0 of the sine that follows this layer
+    bool first_layer = false;  // siren: the layer that sees the raw coordinates
 };
 
 // Draws w: (out, in) row-major, then b: (out), from rng, in that order.
@@ -72,7 +72,7 @@ struct LayerInit {
     std::vector<double> weight;  // (out, in)
     std::vector<double> bias;    // (out), empty when has_bias is false
 };
-ANVIL_EXPORT LayerInit draw_layer(Rng& rng, const InitSpec& spec, std::int64_t in,
-                                  std::int64_t out, bool has_bias);
+ANVIL_EXPORT LayerInit draw_layer(Rng& rng, const InitSpec& spec, std::int64_t in, std::int64_t out,
+                                  bool has_bias);
 
 }  // namespace anvil::nn

@@ -54,19 +54,18 @@ public:
 private:
     friend class Mlp;
     std::int64_t batch_ = -1;
-    bool training_ = false;       // whether the last forward recorded dact for backward
-    Tensor input_;                // x: (N, in), a handle on the caller's tensor (not a copy)
-    std::vector<Tensor> outputs_; // layer i output: (N, out_i); layer i + 1's input
-    std::vector<Tensor> dacts_;   // layer i d act / d z: (N, out_i); undefined for identity
+    bool training_ = false;        // whether the last forward recorded dact for backward
+    Tensor input_;                 // x: (N, in), a handle on the caller's tensor (not a copy)
+    std::vector<Tensor> outputs_;  // layer i output: (N, out_i); layer i + 1's input
+    std::vector<Tensor> dacts_;    // layer i d act / d z: (N, out_i); undefined for identity
     std::array<Tensor, 2> grad_ping_pong_;  // dx of the hidden layers: (N, H) each
-    const void* owner_ = nullptr; // the Mlp that shaped these buffers
+    const void* owner_ = nullptr;           // the Mlp that shaped these buffers
 };
 
 class ANVIL_EXPORT Mlp {
 public:
     // Allocates all layers on `device` (parameters zero until initialize()).
-    Mlp(const MlpConfig& config, const std::shared_ptr<Device>& device,
-        DType dtype = DType::f32);
+    Mlp(const MlpConfig& config, const std::shared_ptr<Device>& device, DType dtype = DType::f32);
     // Optimizers hold pointers to the parameters: no copies, and no assignment over a model
     // an optimizer uses. Moving keeps the layers (and so the parameter addresses) in place.
     Mlp(const Mlp&) = delete;
