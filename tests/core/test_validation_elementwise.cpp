@@ -141,9 +141,22 @@ TEST(CapabilityValidation, UndeclaredDtypeIsRefusedNamingBackendDeviceOpAndDtype
     Tensor c = Tensor::empty(Shape{2, 2}, DType::f64, narrow);
     EXPECT_EQ(error_of([&] { gemm(false, false, 1.0, x, x, 0.0, c); }), "[gemm] " + who + "gemm" + suffix);
     EXPECT_THAT(error_of([&] { matmul(x, x); }), HasSubstr(who + "gemm" + suffix));
+    Tensor copy_target = Tensor::empty(Shape{2, 2}, DType::f64, narrow);
+    EXPECT_EQ(error_of([&] { copy_into(x, copy_target); }), "[copy] " + who + "copy" + suffix);
+    // Composites are refused up front too, although their defaults are built from primitives.
+    Tensor y = Tensor::empty(Shape{2, 2}, DType::f64, narrow), loss = Tensor::empty(Shape{}, DType::f64, narrow);
+    EXPECT_EQ(error_of([&] { linear_act_forward(Activation::sine, 30.0, x, x, nullptr, y, nullptr); }),
+              "[linear_act_forward] " + who + "linear_act_forward" + suffix);
+    EXPECT_EQ(error_of([&] { linear_act_backward(x, x, x, nullptr, nullptr, y, nullptr); }),
+              "[linear_act_backward] " + who + "linear_act_backward" + suffix);
+    EXPECT_EQ(error_of([&] { mse_loss_grad(x, x, loss, nullptr); }), "[mse_loss_grad] " + who + "mse_loss_grad" + suffix);
+    const AdamSlot adam[] = {{&y, &x, &c, &copy_target}};
+    EXPECT_EQ(error_of([&] { adam_update(adam, AdamParams{}); }), "[adam_update] " + who + "adam_update" + suffix);
+    const SgdSlot sgd[] = {{&y, &x, nullptr}};
+    EXPECT_EQ(error_of([&] { sgd_update(sgd, SgdParams{}); }), "[sgd_update] " + who + "sgd_update" + suffix);
     // f32 passes the capability check and reaches the mock's kernel, which is what refuses.
-    const Tensor y = Tensor::empty(Shape{2}, DType::f32, narrow);
-    EXPECT_THAT(error_of([&] { anvil::sin(y); }), StartsWith("[mock] kernel unary reached"));
+    const Tensor f = Tensor::empty(Shape{2}, DType::f32, narrow);
+    EXPECT_THAT(error_of([&] { anvil::sin(f); }), StartsWith("[mock] kernel unary reached"));
     EXPECT_EQ(narrow->kernel_calls(), 1);
 }
 

@@ -86,6 +86,14 @@ TEST_F(InfoCli, EmptyPluginDirIsReportedAsHoldingNoPlugin) {
                              HasSubstr("holds no libanvil-*.so file (0 other files)")));
 }
 
+TEST_F(InfoCli, OnlyUnavailableBackendsIsAClearMessageAndExit1) {
+    const ProcessResult r = info({"--plugin-dir", case_dir("only_unavailable")});
+    EXPECT_EQ(r.exit_code, 1);
+    EXPECT_EQ(r.err, "anvil-info: no backend is available on this machine (see the reasons above)\n");
+    EXPECT_THAT(r.out, AllOf(HasSubstr("drowsy  UNAVAILABLE: drowsy hardware is switched off (simulated)"),
+                             HasSubstr("priority: 0, devices: 2"), HasSubstr("1 backend, 0 available")));
+}
+
 TEST_F(InfoCli, WrongPluginDirListsWhatItSkipped) {
     const ProcessResult r = info({"--plugin-dir", case_dir("misnamed")});
     EXPECT_EQ(r.exit_code, 1) << r.err;
