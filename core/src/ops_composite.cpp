@@ -107,7 +107,7 @@ void sgd_update(std::span<const SgdSlot> slots, const SgdParams& params) {
         require_same_device(op, first, *s.param);
         check_operand(op, *s.param, *s.grad, s.param->shape(), "gradient");
         if (params.momentum != 0.0 && !s.velocity)
-            throw Error(tag(op) + "momentum " + std::to_string(params.momentum) +
+            throw Error(tag(op) + "momentum " + number(params.momentum) +
                         " needs a velocity tensor for every parameter");
         if (s.velocity) check_operand(op, *s.param, *s.velocity, s.param->shape(), "velocity");
     }

@@ -61,10 +61,9 @@ Tensor step(const Tensor& x) { return unary(UnaryOp::step, x); }
 void clip_into(const Tensor& x, double lo, double hi, Tensor& out) {
     check_float_op(Op::clip, x);
     if (std::isnan(lo) || std::isnan(hi))
-        throw Error("[clip] bounds must not be NaN (lo " + std::to_string(lo) + ", hi " +
-                    std::to_string(hi) + ")");
+        throw Error("[clip] bounds must not be NaN (lo " + number(lo) + ", hi " + number(hi) + ")");
     if (lo > hi)
-        throw Error("[clip] lo (" + std::to_string(lo) + ") > hi (" + std::to_string(hi) + ")");
+        throw Error("[clip] lo (" + number(lo) + ") > hi (" + number(hi) + ")");
     check_output("clip", x, out, x.shape());
     if (x.numel() > 0) x.device().clip(x, lo, hi, out);
 }

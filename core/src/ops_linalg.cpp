@@ -22,7 +22,7 @@ GemmDims check_gemm(const char* name, bool trans_a, bool trans_b, const Tensor& 
     if (a.rank() != 2 || b.rank() != 2)
         throw Error(tag(name) + "operands must be 2-D, got " + a.shape().to_string() + " x " +
                     b.shape().to_string());
-    require_supported(Op::gemm, a);
+    require_supported(Op::gemm, a, name);
     const std::int64_t m = trans_a ? a.shape()[1] : a.shape()[0];
     const std::int64_t ka = trans_a ? a.shape()[0] : a.shape()[1];
     const std::int64_t kb = trans_b ? b.shape()[1] : b.shape()[0];

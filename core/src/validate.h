@@ -2,6 +2,7 @@
 // anvil::Error with a message that starts with "[op]" and names the offending operands.
 #pragma once
 
+#include <cstdio>
 #include <string>
 
 #include "anvil/device.h"
@@ -12,6 +13,13 @@
 namespace anvil::detail {
 
 inline std::string tag(const char* op) { return std::string("[") + op + "] "; }
+
+// Shortest round-trip-ish form of a scalar argument for messages: 2, 0.5, 1e-08.
+inline std::string number(double value) {
+    char text[32];
+    std::snprintf(text, sizeof text, "%g", value);
+    return text;
+}
 
 inline void require_defined(const char* op, const Tensor& t, const char* role) {
     if (!t.defined()) throw Error(tag(op) + role + " is an undefined tensor");
@@ -55,9 +63,9 @@ inline void require_floating(const char* op, const Tensor& t) {
 }
 
 // Refuses an op the device does not declare; there is no fallback to another backend.
-inline void require_supported(Op op, const Tensor& t) {
+inline void require_supported(Op op, const Tensor& t, const char* public_name = nullptr) {
     if (!t.device().supports(op, t.dtype()))
-        throw Error(tag(op_name(op)) + "backend '" + t.device().backend_name() + "' (device " +
+        throw Error(tag(public_name ? public_name : op_name(op)) + "backend '" + t.device().backend_name() + "' (device " +
                     t.device().name() + ") does not support " + op_name(op) + " for " +
                     dtype_name(t.dtype()));
 }

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <initializer_list>
 #include <memory>
 #include <vector>
 
@@ -78,6 +79,9 @@ public:
     // A view with a new shape of the same element count; -1 in one dimension is inferred.
     Tensor reshape(const std::vector<std::int64_t>& dims) const;
     Tensor reshape(const Shape& shape) const { return reshape(shape.dims()); }
+    Tensor reshape(std::initializer_list<std::int64_t> dims) const {
+        return reshape(std::vector<std::int64_t>(dims));
+    }
 
     bool shares_storage(const Tensor& other) const { return buffer_ && buffer_ == other.buffer_; }
     long storage_use_count() const { return buffer_.use_count(); }
