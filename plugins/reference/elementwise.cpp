@@ -3,6 +3,7 @@
 // and an output may alias an input of the same shape (each element is read before written).
 #include <cmath>
 #include <cstdint>
+#include <cstdio>
 #include <string>
 
 #include "reference_device.h"
@@ -50,8 +51,11 @@ void ReferenceDevice::fill(Tensor& out, double value) {
     if (out.dtype() == DType::i64) {
         // 2^63 is exactly representable as a double; int64 holds [-2^63, 2^63).
         constexpr double limit = 9223372036854775808.0;
-        if (!(value >= -limit && value < limit))
-            throw Error("[fill] " + std::to_string(value) + " does not fit in an i64 tensor");
+        if (!(value >= -limit && value < limit)) {
+            char text[32];
+            std::snprintf(text, sizeof text, "%g", value);
+            throw Error(std::string("[fill] ") + text + " does not fit in an i64 tensor");
+        }
         auto* dst = out.data_as<std::int64_t>();
         for (std::int64_t i = 0; i < n; ++i) dst[i] = static_cast<std::int64_t>(value);
         return;
