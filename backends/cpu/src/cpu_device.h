@@ -3,12 +3,14 @@
 // this header only declares them.
 #pragma once
 
+#include <array>
 #include <cstddef>
 #include <mutex>
 #include <string>
 
 #include "anvil/backend.h"
 #include "anvil/device.h"
+#include "parallel.h"
 #include "workspace.h"
 
 namespace anvil::cpu {
@@ -52,12 +54,22 @@ public:
     void adam_update(std::span<const AdamSlot> slots, const AdamParams& params) override;
     void sgd_update(std::span<const SgdSlot> slots, const SgdParams& params) override;
 
+    // How many times any composite workspace has grown: constant once a training loop's
+    // shapes have all been seen (checked by the backend's tests).
+    std::size_t workspace_growths() const;
+
 private:
+    // Makes thread_scratch_[0..threads) hold at least `bytes` each (before a parallel
+    // region: growing inside one could throw where nothing can catch).
+    void reserve_thread_scratch(int threads, std::size_t bytes);
+
     // Scratch memory of the composite ops, grown on first use and reused by every later
-    // call, so a training step allocates nothing. The mutex keeps two host threads that
-    // share this device from using it at once.
+    // call, so a training step allocates nothing: workspace_ for shared arrays, one
+    // thread_scratch_ per OpenMP thread for GEMM packing. The mutex keeps two host threads
+    // that share this device from using them at once.
     std::mutex workspace_mutex_;
     Workspace workspace_;
+    std::array<Workspace, kMaxThreads> thread_scratch_;
 };
 
 class CpuBackend final : public Backend {

@@ -1,6 +1,8 @@
-// Raw-pointer kernels shared between the CPU backend's primitive and composite files
-// (the composites call GEMM on row tiles of larger tensors). Row-major throughout.
+// Raw-pointer GEMM kernels shared between the CPU backend's primitive and composite files
+// (the composites run GEMM on row tiles of larger tensors). Row-major throughout.
 #pragma once
+
+#include <cstddef>
 
 #include "parallel.h"
 
@@ -8,14 +10,27 @@ namespace anvil::cpu {
 
 // c (m, n) = alpha * op(a) @ op(b) + beta * c; op(a): (m, k), op(b): (k, n). a is stored
 // (k, m) when trans_a, b is stored (n, k) when trans_b. beta == 0 ignores c (even NaN).
-// Inside an OpenMP parallel region Eigen runs it on the calling thread only.
+// Eigen's product with its own OpenMP threading (sequential inside a parallel region).
 template <typename T>
 void gemm_rows(bool trans_a, bool trans_b, Index m, Index n, Index k, T alpha, const T* a,
                const T* b, T beta, T* c);
 
-extern template void gemm_rows<float>(bool, bool, Index, Index, Index, float, const float*,
-                                      const float*, float, float*);
-extern template void gemm_rows<double>(bool, bool, Index, Index, Index, double, const double*,
-                                       const double*, double, double*);
+// The same product on the calling thread only, for one thread's tile inside a parallel
+// region. Eigen's blocked kernel packs its operands into `scratch`, which must hold
+// gemm_tile_bytes<T>(m, n, k) bytes, instead of allocating per call.
+template <typename T> std::size_t gemm_tile_bytes(Index m, Index n, Index k);
+template <typename T>
+void gemm_tile(bool trans_a, bool trans_b, Index m, Index n, Index k, T alpha, const T* a,
+               const T* b, T beta, T* c, std::byte* scratch);
+
+#define ANVIL_CPU_GEMM_DECLARE(T)                                                              \
+    extern template void gemm_rows<T>(bool, bool, Index, Index, Index, T, const T*, const T*, \
+                                      T, T*);                                                 \
+    extern template std::size_t gemm_tile_bytes<T>(Index, Index, Index);                       \
+    extern template void gemm_tile<T>(bool, bool, Index, Index, Index, T, const T*, const T*, \
+                                      T, T*, std::byte*);
+ANVIL_CPU_GEMM_DECLARE(float)
+ANVIL_CPU_GEMM_DECLARE(double)
+#undef ANVIL_CPU_GEMM_DECLARE
 
 }  // namespace anvil::cpu

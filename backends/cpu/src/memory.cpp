@@ -63,6 +63,12 @@ std::size_t meminfo_bytes(const std::string& text, const std::string& key) {
 }
 }  // namespace
 
+std::size_t CpuDevice::workspace_growths() const {
+    std::size_t total = workspace_.growth_count();
+    for (const Workspace& w : thread_scratch_) total += w.growth_count();
+    return total;
+}
+
 void* CpuDevice::allocate(std::size_t bytes) { return aligned_allocate(bytes, "a tensor"); }
 
 void CpuDevice::deallocate(void* ptr, std::size_t) noexcept { aligned_free(ptr); }

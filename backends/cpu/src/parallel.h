@@ -69,6 +69,23 @@ template <typename F> void parallel_ranges(Index n, Index grain, F&& f, Index al
     }
 }
 
+// Calls f(item, thread) for every item in [0, count), items handed out one at a time to
+// whichever thread is free: coarse items (row tiles) stay balanced even when another
+// process takes a core for a while. f must not throw.
+template <typename F> void parallel_items(Index count, F&& f) {
+    const int threads = threads_for(count, 1);
+    if (threads <= 1) {
+        for (Index i = 0; i < count; ++i) f(i, 0);
+        return;
+    }
+#pragma omp parallel num_threads(threads)
+    {
+        const int t = omp_get_thread_num();
+#pragma omp for schedule(dynamic, 1)
+        for (Index i = 0; i < count; ++i) f(i, t);
+    }
+}
+
 // Element loops: contiguous, 64-aligned ranges of at least kElementGrain items per thread.
 template <typename F> void parallel_elements(Index n, F&& f) {
     parallel_ranges(n, kElementGrain, std::forward<F>(f), kElementAlign);

@@ -45,6 +45,7 @@ public:
     template <typename T> T* at(std::size_t offset) const {
         return reinterpret_cast<T*>(data_ + offset);
     }
+    std::byte* data() const { return data_; }
     std::size_t capacity() const { return capacity_; }
     std::size_t growth_count() const { return growths_; }
 
