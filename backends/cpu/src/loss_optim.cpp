@@ -4,7 +4,6 @@
 // defaults in core/src/device_composites.cpp.
 #include <cmath>
 
-#include "common/elementwise.h"
 #include "cpu_device.h"
 #include "parallel.h"
 
@@ -47,17 +46,25 @@ template <typename Slot> Index total_elements(std::span<const Slot> slots) {
 }
 
 template <typename T> void adam_typed(std::span<const AdamSlot> slots, const AdamParams& p) {
-    const common::AdamCoefficients<T> k{
-        static_cast<T>(p.lr), static_cast<T>(p.beta1), static_cast<T>(p.beta2), static_cast<T>(p.eps),
-        static_cast<T>(1.0 / (1.0 - std::pow(p.beta1, static_cast<double>(p.step)))),
-        static_cast<T>(1.0 / (1.0 - std::pow(p.beta2, static_cast<double>(p.step))))};
+    // 1 - beta is formed in double and then rounded: 1 - 0.999f in float would be 1.3e-5
+    // off in relative terms, which the second moment would inherit.
+    const T beta1 = static_cast<T>(p.beta1), beta2 = static_cast<T>(p.beta2);
+    const T one_minus_beta1 = static_cast<T>(1.0 - p.beta1), one_minus_beta2 = static_cast<T>(1.0 - p.beta2);
+    const T lr = static_cast<T>(p.lr), eps = static_cast<T>(p.eps);
+    const T c1 = static_cast<T>(1.0 / (1.0 - std::pow(p.beta1, static_cast<double>(p.step))));
+    const T c2 = static_cast<T>(1.0 / (1.0 - std::pow(p.beta2, static_cast<double>(p.step))));
     parallel_elements(total_elements(slots), [&](Index begin, Index end, int) {
         for_each_slot_part(slots, begin, end, [&](const AdamSlot& s, Index lo, Index hi) {
             T* param = s.param->data_as<T>();
             const T* grad = s.grad->data_as<T>();
             T* m = s.m->data_as<T>();
             T* v = s.v->data_as<T>();
-            for (Index i = lo; i < hi; ++i) common::adam_step(param[i], grad[i], m[i], v[i], k);
+            for (Index i = lo; i < hi; ++i) {
+                const T g = grad[i];
+                m[i] = beta1 * m[i] + one_minus_beta1 * g;
+                v[i] = beta2 * v[i] + one_minus_beta2 * (g * g);
+                param[i] -= lr * ((m[i] * c1) / (std::sqrt(v[i] * c2) + eps));
+            }
         });
     });
 }
