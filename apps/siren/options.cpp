@@ -11,11 +11,13 @@
 #include <cstdlib>
 #include <iostream>
 #include <limits>
+#include <map>
 
 namespace anvil::siren {
 namespace {
 
 constexpr std::int64_t kMaxSide = 1 << 20;
+constexpr std::int64_t kNoLimit = std::int64_t{1} << 40;
 
 std::string quoted(const std::string& text) { return "'" + text + "'"; }
 
@@ -28,9 +30,13 @@ std::int64_t parse_integer(const std::string& flag, const std::string& text, std
     const auto [end, ec] = std::from_chars(first, last, value);
     if (text.empty() || ec == std::errc::invalid_argument || end != last)
         throw UsageError(flag + ": expected " + expected + ", got " + quoted(text));
-    if (ec == std::errc::result_out_of_range || value < lo || value > hi)
-        throw UsageError(flag + ": expected " + expected + " (" + std::to_string(lo) + " to " +
-                         std::to_string(hi) + "), got " + quoted(text));
+    if (ec == std::errc::result_out_of_range || value < lo || value > hi) {
+        // Only a real limit is worth showing; the others just guard against overflow.
+        const std::string range = hi < kNoLimit ? " (" + std::to_string(lo) + " to " +
+                                                      std::to_string(hi) + ")"
+                                                : "";
+        throw UsageError(flag + ": expected " + expected + range + ", got " + quoted(text));
+    }
     return value;
 }
 
@@ -65,11 +71,14 @@ struct RawOptions {
 };
 
 void add_options(CLI::App& app, RawOptions& raw) {
+    // A repeated option takes its last value, as in most tools (handy after a shell alias).
+    app.option_defaults()->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
     app.add_option("--backend", raw.backend, "Backend name, or auto for the best available")
         ->default_str("auto");
     app.add_option("--device", raw.device, "Device index within the backend")->default_str("0");
     app.add_option("--plugin-dir", raw.plugin_dirs,
-                   "Extra directory to search for backend plugins (repeatable)");
+                   "Extra directory to search for backend plugins (repeatable)")
+        ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
     app.add_option("--image", raw.image, "Image to fit: PNG, JPEG, BMP, TGA or GIF");
     app.add_option("--out", raw.out, "Output directory (created if needed)");
     app.add_option("--train-size", raw.train_size,
@@ -100,12 +109,27 @@ void add_options(CLI::App& app, RawOptions& raw) {
     app.add_option("--snapshot-every", raw.snapshot_every,
                    "Steps between snapshots and checkpoint saves")
         ->default_str("steps/10");
-    app.add_option("--render", raw.renders, "Also render at WxH after training (repeatable)");
+    app.add_option("--render", raw.renders, "Also render at WxH after training (repeatable)")
+        ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
     app.add_option("--resume", raw.resume, "Continue training from a checkpoint");
     app.add_option("--render-only", raw.render_only,
                    "Render from a checkpoint without training (to --out)");
     app.add_flag("--list-backends", raw.list_backends, "List backends and exit");
     app.add_flag("--quiet", raw.quiet, "No progress output");
+
+    const std::map<std::string, std::string> value_names = {
+        {"backend", "NAME|auto"}, {"device", "N"}, {"plugin-dir", "DIR"}, {"image", "FILE"},
+        {"out", "DIR"}, {"train-size", "WxH|full"}, {"steps", "N"}, {"lr", "RATE"},
+        {"schedule", "NAME"}, {"optimizer", "NAME"}, {"hidden", "N"}, {"layers", "N"},
+        {"omega0", "W0"}, {"first-omega0", "W0"}, {"activation", "NAME"}, {"loss", "NAME"},
+        {"batch", "N|full"}, {"seed", "N"}, {"snapshot-every", "N"}, {"render", "WxH"},
+        {"resume", "CKPT"}, {"render-only", "CKPT"}};
+    for (CLI::Option* opt : app.get_options()) {
+        const auto& names = opt->get_lnames();
+        if (names.empty()) continue;
+        const auto it = value_names.find(names.front());
+        if (it != value_names.end()) opt->type_name(it->second);
+    }
 }
 
 Options convert(const RawOptions& raw, const CLI::App& app) {
@@ -142,13 +166,13 @@ Options convert(const RawOptions& raw, const CLI::App& app) {
     o.loss = parse_choice("--loss", raw.loss, {"mse", "bce"});
 
     if (given("--steps"))
-        o.steps = parse_integer("--steps", raw.steps, 1, std::int64_t{1} << 40,
+        o.steps = parse_integer("--steps", raw.steps, 1, kNoLimit,
                                 "a positive integer");
     if (given("--lr")) o.lr = parse_positive("--lr", raw.lr);
     o.schedule = parse_choice("--schedule", raw.schedule, {"constant", "cosine", "step"});
     o.optimizer = parse_choice("--optimizer", raw.optimizer, {"adam", "sgd"});
     if (raw.batch != "full")
-        o.batch = parse_integer("--batch", raw.batch, 1, std::int64_t{1} << 40,
+        o.batch = parse_integer("--batch", raw.batch, 1, kNoLimit,
                                 "a positive integer or full");
     if (given("--seed"))
         o.seed = static_cast<std::uint64_t>(parse_integer(
@@ -156,7 +180,7 @@ Options convert(const RawOptions& raw, const CLI::App& app) {
             "a non-negative integer"));
     if (given("--snapshot-every"))
         o.snapshot_every = parse_integer("--snapshot-every", raw.snapshot_every, 1,
-                                         std::int64_t{1} << 40, "a positive integer");
+                                         kNoLimit, "a positive integer");
 
     // Which inputs each mode needs.
     if (o.list_backends) return o;
@@ -188,8 +212,13 @@ Size parse_size(const std::string& flag, const std::string& text) {
         throw UsageError(flag + ": expected WIDTHxHEIGHT such as 256x256, got " + quoted(text));
     const char* what = "WIDTHxHEIGHT with positive integers";
     Size s;
-    s.width = static_cast<int>(parse_integer(flag, text.substr(0, x), 1, kMaxSide, what));
-    s.height = static_cast<int>(parse_integer(flag, text.substr(x + 1), 1, kMaxSide, what));
+    try {
+        s.width = static_cast<int>(parse_integer(flag, text.substr(0, x), 1, kMaxSide, what));
+        s.height = static_cast<int>(parse_integer(flag, text.substr(x + 1), 1, kMaxSide, what));
+    } catch (const UsageError&) {
+        throw UsageError(flag + ": expected WIDTHxHEIGHT with both sides from 1 to " +
+                         std::to_string(kMaxSide) + ", got " + quoted(text));
+    }
     return s;
 }
 

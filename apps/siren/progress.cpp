@@ -12,7 +12,8 @@ namespace anvil::siren {
 Progress::Progress(Mode mode, std::int64_t first_step, std::int64_t total)
     : mode_(mode), first_step_(first_step), total_(total),
       line_every_(std::max<std::int64_t>(1, (total - first_step) / 10)), start_(Clock::now()),
-      last_print_(start_) {}
+      // The first update always prints.
+      last_print_(start_ - std::chrono::hours(1)) {}
 
 Progress::Mode Progress::detect(bool quiet) {
     if (quiet) return Mode::quiet;
