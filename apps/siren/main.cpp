@@ -33,9 +33,9 @@ int main(int argc, char** argv) {
     } catch (const UsageError& e) {
         return fail(e.what(), kExitUsage);
     } catch (const anvil::OutOfMemoryError& e) {
-        return fail(std::string("out of device memory: ") + e.what() + " (asked for " +
-                        anvil::format_bytes(e.requested_bytes()) +
-                        "); try a smaller --batch (e.g. --batch 16384), --train-size or --hidden",
+        return fail("out of device memory (asked for " +
+                        anvil::format_bytes(e.requested_bytes()) + "): " + e.what() +
+                        "; try a smaller --batch (e.g. --batch 16384), --train-size or --hidden",
                     kExitError);
     } catch (const anvil::Error& e) {
         return fail(e.what(), kExitError);

@@ -219,6 +219,27 @@ TEST(SirenDivergence, StopsKeepsLastGoodCheckpointAndSuggestsLowerLr) {
     EXPECT_EQ(metrics_column(out + "/metrics.csv", "step").size(), 1u);
 }
 
+// Memory that the device reports free but cannot deliver (here: an address-space limit on
+// the process) surfaces as anvil::OutOfMemoryError: the message says how much was asked and
+// suggests --batch.
+TEST(SirenOutOfMemory, ReportsTheRequestAndSuggestsBatch) {
+    ScratchDir dir;
+    const std::string image = write_pattern_png(dir, "p.png", 16, 16);
+    // 1024x1024 pixels full batch: each (N, 64) layer output alone is 256 MiB.
+    const std::vector<std::string> args =
+        small_run(image, dir / "run", 2) +
+        Args{"--train-size", "1024x1024", "--hidden", "64"};
+    std::vector<std::string> argv{"/bin/sh", "-c", "ulimit -v 800000 && exec \"$0\" \"$@\""};
+    const auto siren = siren_argv(args);
+    argv.insert(argv.end(), siren.begin(), siren.end());
+    const RunResult r = run_program(argv);
+    EXPECT_EQ(r.exit_code, 1) << r.err;
+    EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+    EXPECT_NE(r.err.find("anvil-siren: error: out of device memory (asked for "), std::string::npos)
+        << r.err;
+    EXPECT_NE(r.err.find("try a smaller --batch"), std::string::npos) << r.err;
+}
+
 // A failed run into a directory holding an earlier run's outputs changes none of them.
 TEST(SirenFailure, LeavesEarlierOutputsUntouched) {
     ScratchDir dir;
