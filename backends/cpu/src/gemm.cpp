@@ -1,8 +1,10 @@
 // GEMM and 2-D transpose of the CPU backend. The primitive GEMM maps the row-major buffers
-// as Eigen row-major matrices and lets Eigen 3.4 pick blocking and OpenMP threads; transposes
-// become Eigen transpose views, so no operand is copied before the product. gemm_tile runs
-// the same Eigen kernel on one thread with packing buffers from the caller's workspace.
+// as Eigen row-major matrices and lets Eigen 3.4 pick blocking and OpenMP threads (except
+// for small outputs over a long K, split along K instead); transposes become Eigen transpose
+// views, so no operand is copied before the product. gemm_tile runs the same Eigen kernel on
+// one thread with packing buffers from the caller's workspace.
 #include <algorithm>
+#include <array>
 
 #include "cpu_device.h"
 #include "kernels.h"
@@ -61,33 +63,61 @@ void run_blocked(Index m, Index n, Index k, T alpha, const T* a, Index lda, cons
                                                                              n, alpha, blocking, nullptr);
 }
 
-// c = alpha * mat @ vec + beta * c with every operand a plain contiguous vector or matrix
-// map, so Eigen's GEMV writes straight into c (no temporary). beta == 0 ignores c.
+template <typename T> using StridedMap = Eigen::Map<const RowMatrix<T>, 0, Eigen::OuterStride<>>;
+template <typename T> using VectorMap = Eigen::Map<const Eigen::Matrix<T, Eigen::Dynamic, 1>, 0, Eigen::InnerStride<>>;
+
+// c (rows) = alpha * mat @ vec + beta * c; c is contiguous, so Eigen's GEMV writes straight
+// into it (no temporary). beta == 0 ignores c.
 template <typename T, typename Mat>
-void gemv_into(T* c, Index rows, const Mat& mat, const T* vec, T alpha, T beta) {
+void gemv_into(T* c, Index rows, const Mat& mat, const VectorMap<T>& vec, T alpha, T beta) {
     Eigen::Map<Eigen::Matrix<T, Eigen::Dynamic, 1>> out(c, rows);
-    const Eigen::Map<const Eigen::Matrix<T, Eigen::Dynamic, 1>> v(vec, mat.cols());
     if (beta == T(0)) {
-        out.noalias() = alpha * mat * v;
+        out.noalias() = alpha * mat * vec;
     } else {
         if (beta != T(1)) out *= beta;
-        out.noalias() += alpha * mat * v;
+        out.noalias() += alpha * mat * vec;
     }
 }
 
-// m == 1 or n == 1: c is a contiguous vector, and so is the vector operand (a (1, k) row or
-// a stored (k, 1) column alike), so the product is a GEMV against the other operand.
+// m == 1 or n == 1: c is a vector and the product a GEMV against the other operand. A row
+// (1, k) is contiguous; a column (k, 1) steps by its leading dimension (1 when natural).
 template <typename T>
-void gemv_tile(bool trans_a, bool trans_b, Index m, Index n, Index k, T alpha, const T* a,
-               const T* b, T beta, T* c) {
-    if (n == 1) {  // c (m) = op(a) (m, k) @ b (k)
-        if (trans_a) gemv_into(c, m, ConstMatrixMap<T>(a, k, m).transpose(), b, alpha, beta);
-        else gemv_into(c, m, ConstMatrixMap<T>(a, m, k), b, alpha, beta);
+void gemv_block(bool trans_a, bool trans_b, Index m, Index n, Index k, T alpha, const T* a,
+                Index lda, const T* b, Index ldb, T beta, T* c) {
+    if (n == 1) {  // c (m) = op(a) (m, k) @ op(b) (k)
+        const VectorMap<T> vec(b, k, Eigen::InnerStride<>(trans_b ? 1 : ldb));
+        if (trans_a) gemv_into(c, m, StridedMap<T>(a, k, m, Eigen::OuterStride<>(lda)).transpose(), vec, alpha, beta);
+        else gemv_into(c, m, StridedMap<T>(a, m, k, Eigen::OuterStride<>(lda)), vec, alpha, beta);
         return;
     }
-    // m == 1: c^T (n) = op(b)^T (n, k) @ a^T (k)
-    if (trans_b) gemv_into(c, n, ConstMatrixMap<T>(b, n, k), a, alpha, beta);
-    else gemv_into(c, n, ConstMatrixMap<T>(b, k, n).transpose(), a, alpha, beta);
+    // m == 1: c^T (n) = op(b)^T (n, k) @ op(a)^T (k)
+    const VectorMap<T> vec(a, k, Eigen::InnerStride<>(trans_a ? lda : 1));
+    if (trans_b) gemv_into(c, n, StridedMap<T>(b, n, k, Eigen::OuterStride<>(ldb)), vec, alpha, beta);
+    else gemv_into(c, n, StridedMap<T>(b, k, n, Eigen::OuterStride<>(ldb)).transpose(), vec, alpha, beta);
+}
+
+// gemm_tile with explicit leading dimensions (elements between stored rows) of a and b, so
+// a K-slice of a larger operand can be passed in place. c is contiguous (m, n).
+template <typename T>
+void gemm_block(bool trans_a, bool trans_b, Index m, Index n, Index k, T alpha, const T* a,
+                Index lda, const T* b, Index ldb, T beta, T* c, std::byte* scratch) {
+    if (m == 1 || n == 1) {  // matrix-vector: Eigen's GEMV needs no packing space
+        gemv_block(trans_a, trans_b, m, n, k, alpha, a, lda, b, ldb, beta, c);
+        return;
+    }
+    // The blocked kernel accumulates: c = beta c first (beta == 0 overwrites NaN too).
+    MatrixMap<T> out(c, m, n);
+    if (beta == T(0)) out.setZero();
+    else if (beta != T(1)) out *= beta;
+    if (k == 0) return;
+    BorrowedBlocking<T> blocking(m, n, k);
+    blocking.borrow(scratch);
+    // A transposed operand is op(a) in column-major order with the same leading dimension.
+    constexpr int R = Eigen::RowMajor, C = Eigen::ColMajor;
+    if (!trans_a && !trans_b) run_blocked<T, R, R>(m, n, k, alpha, a, lda, b, ldb, c, blocking);
+    else if (!trans_a && trans_b) run_blocked<T, R, C>(m, n, k, alpha, a, lda, b, ldb, c, blocking);
+    else if (trans_a && !trans_b) run_blocked<T, C, R>(m, n, k, alpha, a, lda, b, ldb, c, blocking);
+    else run_blocked<T, C, C>(m, n, k, alpha, a, lda, b, ldb, c, blocking);
 }
 
 }  // namespace
@@ -99,24 +129,7 @@ template <typename T> std::size_t gemm_tile_bytes(Index m, Index n, Index k) {
 template <typename T>
 void gemm_tile(bool trans_a, bool trans_b, Index m, Index n, Index k, T alpha, const T* a,
                const T* b, T beta, T* c, std::byte* scratch) {
-    if (m == 1 || n == 1) {  // matrix-vector: Eigen's GEMV needs no packing space
-        gemv_tile(trans_a, trans_b, m, n, k, alpha, a, b, beta, c);
-        return;
-    }
-    // The blocked kernel accumulates: c = beta c first (beta == 0 overwrites NaN too).
-    MatrixMap<T> out(c, m, n);
-    if (beta == T(0)) out.setZero();
-    else if (beta != T(1)) out *= beta;
-    if (k == 0) return;
-    BorrowedBlocking<T> blocking(m, n, k);
-    blocking.borrow(scratch);
-    constexpr int R = Eigen::RowMajor, C = Eigen::ColMajor;
-    // A row-major (m, k) operand is stored as is; a transposed one is op(a) in column-major
-    // order with leading dimension m (likewise for b with n).
-    if (!trans_a && !trans_b) run_blocked<T, R, R>(m, n, k, alpha, a, k, b, n, c, blocking);
-    else if (!trans_a && trans_b) run_blocked<T, R, C>(m, n, k, alpha, a, k, b, k, c, blocking);
-    else if (trans_a && !trans_b) run_blocked<T, C, R>(m, n, k, alpha, a, m, b, n, c, blocking);
-    else run_blocked<T, C, C>(m, n, k, alpha, a, m, b, k, c, blocking);
+    gemm_block(trans_a, trans_b, m, n, k, alpha, a, trans_a ? m : k, b, trans_b ? k : n, beta, c, scratch);
 }
 
 #define ANVIL_CPU_GEMM_INSTANTIATE(T)                                                                   \
@@ -127,13 +140,60 @@ ANVIL_CPU_GEMM_INSTANTIATE(float)
 ANVIL_CPU_GEMM_INSTANTIATE(double)
 #undef ANVIL_CPU_GEMM_INSTANTIATE
 
+// Eigen's own threading splits the output, and synchronises the threads once per block of K;
+// for a small output over a long K (a layer's weight gradient g^T x: 256 x 256 over 65536
+// rows) that runs slower on two threads than on one (measured, docs/performance.md). Such
+// products split K instead: each thread multiplies its K-slice into a private (m, n)
+// partial, and the partials are summed.
+bool CpuDevice::splits_k(Index m, Index n, Index k) const {
+    return max_threads() > 1 && m * n <= (Index{1} << 20) && k >= 4 * std::max(m, n) &&
+           k >= 2 * kKSliceMin;
+}
+
+template <typename T>
+void CpuDevice::gemm_split_k(bool trans_a, bool trans_b, Index m, Index n, Index k, T alpha,
+                             const T* a, const T* b, T beta, T* c) {
+    std::lock_guard<std::mutex> lock(workspace_mutex_);
+    const int threads = threads_for(k, kKSliceMin);
+    const Index lda = trans_a ? m : k, ldb = trans_b ? k : n;
+    // Thread t's slice [k0, k1) starts at a + k0 (columns of a stored (m, k)) or a + k0 lda
+    // (rows of a stored (k, m)); likewise for b.
+    const Index slice = (k + threads - 1) / threads;
+    reserve_thread_scratch(threads, gemm_tile_bytes<T>(m, n, slice));
+    WorkspaceLayout layout;
+    const std::size_t parts_off = layout.add<T>(static_cast<std::size_t>(threads * m * n));
+    workspace_.reserve(layout.bytes());
+    T* parts = workspace_.at<T>(parts_off);
+    std::array<bool, kMaxThreads> ran{};
+    parallel_items(threads, [&](Index t, int thread) {
+        const Index k0 = t * slice, k1 = std::min(k, k0 + slice);
+        ran[static_cast<std::size_t>(t)] = true;
+        gemm_block<T>(trans_a, trans_b, m, n, k1 - k0, T(1), a + (trans_a ? k0 * lda : k0), lda,
+                      b + (trans_b ? k0 : k0 * ldb), ldb, T(0), parts + t * m * n,
+                      thread_scratch_[static_cast<std::size_t>(thread)].data());
+    });
+    // c = alpha * sum of the partials + beta * c (beta == 0 ignores c).
+    parallel_elements(m * n, [&](Index begin, Index end, int) {
+        for (Index i = begin; i < end; ++i) {
+            T sum = 0;
+            for (int t = 0; t < threads; ++t)
+                if (ran[static_cast<std::size_t>(t)]) sum += parts[t * m * n + i];
+            c[i] = beta == T(0) ? alpha * sum : alpha * sum + beta * c[i];
+        }
+    });
+}
+
 void CpuDevice::gemm(bool trans_a, bool trans_b, double alpha, const Tensor& a, const Tensor& b,
                      double beta, Tensor& c) {
     const Index m = c.shape()[0], n = c.shape()[1];
     const Index k = trans_a ? a.shape()[0] : a.shape()[1];
     dispatch_float(a.dtype(), "gemm", [&]<typename T>() {
-        gemm_rows<T>(trans_a, trans_b, m, n, k, static_cast<T>(alpha), a.data_as<T>(),
-                     b.data_as<T>(), static_cast<T>(beta), c.data_as<T>());
+        if (splits_k(m, n, k))
+            gemm_split_k<T>(trans_a, trans_b, m, n, k, static_cast<T>(alpha), a.data_as<T>(),
+                            b.data_as<T>(), static_cast<T>(beta), c.data_as<T>());
+        else
+            gemm_rows<T>(trans_a, trans_b, m, n, k, static_cast<T>(alpha), a.data_as<T>(),
+                         b.data_as<T>(), static_cast<T>(beta), c.data_as<T>());
     });
 }
 

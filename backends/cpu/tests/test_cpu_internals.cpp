@@ -1,6 +1,6 @@
 // Tests of the CPU backend's internals that the conformance suite cannot reach through the
 // public API: gemm_tile (the per-thread GEMM with borrowed packing space) in every operand
-// layout, the fused composites against the core defaults on shapes that span several row
+// layout, the K-split primitive GEMM, the fused composites against the core defaults on shapes that span several row
 // tiles with a partial last tile, on one and two threads, parallel splits of long
 // reductions and of Adam across parameter boundaries, and workspace reuse.
 #include <gtest/gtest.h>
@@ -84,6 +84,47 @@ TEST(CpuGemmTile, MatchesFloat64ReferenceInEveryLayout) {
             }
         }
     }
+}
+
+// The primitive gemm splits K for small outputs over a long K (one partial per thread);
+// every layout, the GEMV shapes and beta == 0 over NaN, on one and two threads.
+TEST(CpuGemm, SplitAlongKMatchesFloat64Reference) {
+    auto device = std::make_shared<CpuDevice>();
+    const GemmCase cases[] = {{64, 48, 8192}, {1, 64, 8192}, {64, 1, 8192}, {3, 2, 5000}};
+    on_one_and_two_threads([&] {
+        for (const GemmCase& gc : cases) {
+            for (int layout = 0; layout < 4; ++layout) {
+                for (double beta : {0.0, 0.5}) {
+                    const bool ta = layout & 1, tb = layout & 2;
+                    SCOPED_TRACE(testing::Message() << "m=" << gc.m << " n=" << gc.n << " k=" << gc.k
+                                                    << " ta=" << ta << " tb=" << tb << " beta=" << beta);
+                    const auto av = cast<float>(random_values(static_cast<std::size_t>(gc.m * gc.k), 14));
+                    const auto bv = cast<float>(random_values(static_cast<std::size_t>(gc.k * gc.n), 15));
+                    auto cv = cast<float>(random_values(static_cast<std::size_t>(gc.m * gc.n), 16));
+                    if (beta == 0.0) std::fill(cv.begin(), cv.end(), std::numeric_limits<float>::quiet_NaN());
+                    const Tensor a = Tensor::from_vector(av, ta ? Shape{gc.k, gc.m} : Shape{gc.m, gc.k}, device);
+                    const Tensor b = Tensor::from_vector(bv, tb ? Shape{gc.n, gc.k} : Shape{gc.k, gc.n}, device);
+                    Tensor c = Tensor::from_vector(cv, Shape{gc.m, gc.n}, device);
+                    gemm(ta, tb, 2.0, a, b, beta, c);
+                    const auto got = c.to_vector<float>();
+                    for (Index i = 0; i < gc.m; ++i) {
+                        for (Index j = 0; j < gc.n; ++j) {
+                            double sum = 0, mag = 0;
+                            for (Index p = 0; p < gc.k; ++p) {
+                                const double x = ta ? av[p * gc.m + i] : av[i * gc.k + p];
+                                const double y = tb ? bv[j * gc.k + p] : bv[p * gc.n + j];
+                                sum += x * y;
+                                mag += std::abs(x * y);
+                            }
+                            const double before = beta == 0.0 ? 0.0 : cv[i * gc.n + j];
+                            ASSERT_NEAR(got[i * gc.n + j], 2.0 * sum + beta * before, 1e-5 * (2.0 * mag + 1.0))
+                                << "at (" << i << "," << j << ")";
+                        }
+                    }
+                }
+            }
+        }
+    });
 }
 
 class CpuComposites : public testing::Test {

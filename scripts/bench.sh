@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Benchmarks (docs/performance.md): builds the benchmark targets (Release), runs the per-op
+# benchmarks on every available backend, then the SIREN training step in anvil and PyTorch
+# side by side. PyTorch is installed from PyPI into BUILD_DIR/bench-venv on first use.
+# Results (JSON) and lscpu land in BUILD_DIR/bench-results/.
+#   scripts/bench.sh [BUILD_DIR]     environment: THREADS (default nproc), SIZES (128,256),
+#                                    REPS (7 timed steps), OPS_FILTER (Google Benchmark regex)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+build_dir=${1:-build}
+threads=${THREADS:-$(nproc)}
+results="$build_dir/bench-results"
+
+cmake -S . -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=Release -DANVIL_BUILD_BENCH=ON
+cmake --build "$build_dir" --parallel "$(nproc)" --target anvil-bench-ops anvil-bench-siren
+mkdir -p "$results"
+lscpu > "$results/lscpu.txt"
+
+echo "== per-op benchmarks ($threads threads) =="
+OMP_NUM_THREADS=$threads "$build_dir/bin/anvil-bench-ops" \
+  --benchmark_filter="${OPS_FILTER:-.}" --benchmark_repetitions=3 \
+  --benchmark_report_aggregates_only=true --benchmark_out="$results/ops.json" \
+  --benchmark_out_format=json
+
+echo "== SIREN training step: anvil vs PyTorch ($threads threads) =="
+python3 scripts/bench-pytorch.py --anvil-bin "$build_dir/bin/anvil-bench-siren" \
+  --threads "$threads" --sizes "${SIZES:-128,256}" --reps "${REPS:-7}" \
+  --venv "$build_dir/bench-venv" --out "$results/siren.json"
