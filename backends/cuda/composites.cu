@@ -96,12 +96,11 @@ void launch_mse_grad(const KernelContext& ctx, DType dtype, const void* pred, co
 
 void launch_adam_step(const KernelContext& ctx, DType dtype, void* param, const void* grad,
                       void* m, void* v, std::int64_t n,
-                      const common::AdamCoefficients<double>& k) {
+                      const AdamStepParams& k) {
     dispatch_floating(dtype, [&](auto zero) {
         using T = decltype(zero);
-        const common::AdamCoefficients<T> kt{static_cast<T>(k.lr), static_cast<T>(k.beta1),
-                                             static_cast<T>(k.beta2), static_cast<T>(k.eps),
-                                             static_cast<T>(k.c1), static_cast<T>(k.c2)};
+        const common::AdamCoefficients<T> kt =
+            common::adam_coefficients<T>(k.lr, k.beta1, k.beta2, k.eps, k.step);
         launch_grid_stride(ctx, "adam_update", n, &adam_kernel<T>, static_cast<T*>(param),
                            static_cast<const T*>(grad), static_cast<T*>(m), static_cast<T*>(v),
                            n, kt);

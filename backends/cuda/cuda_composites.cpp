@@ -57,10 +57,7 @@ void CudaDevice::mse_loss_grad(const Tensor& pred, const Tensor& target, Tensor&
 
 void CudaDevice::adam_update(std::span<const AdamSlot> slots, const AdamParams& p) {
     const KernelContext& ctx = activate("adam_update");
-    const double t = static_cast<double>(p.step);
-    const common::AdamCoefficients<double> k{p.lr,  p.beta1, p.beta2, p.eps,
-                                             1.0 / (1.0 - std::pow(p.beta1, t)),
-                                             1.0 / (1.0 - std::pow(p.beta2, t))};
+    const AdamStepParams k{p.lr, p.beta1, p.beta2, p.eps, p.step};
     for (const AdamSlot& s : slots)
         launch_adam_step(ctx, s.param->dtype(), s.param->data(), s.grad->data(), s.m->data(),
                          s.v->data(), s.param->numel(), k);

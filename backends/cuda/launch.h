@@ -65,10 +65,14 @@ void launch_bias_activation(const KernelContext& ctx, Activation act, DType dtyp
 // grad (n) = 2 (pred - target) / n
 void launch_mse_grad(const KernelContext& ctx, DType dtype, const void* pred, const void* target,
                      void* grad, std::int64_t n);
+// anvil::AdamParams restated for the C++17 .cu files (device.h needs C++20).
+struct AdamStepParams {
+    double lr, beta1, beta2, eps;
+    std::int64_t step;
+};
 // One Adam step over n elements of one parameter (common::adam_step).
 void launch_adam_step(const KernelContext& ctx, DType dtype, void* param, const void* grad,
-                      void* m, void* v, std::int64_t n,
-                      const common::AdamCoefficients<double>& k);
+                      void* m, void* v, std::int64_t n, const AdamStepParams& k);
 // momentum != 0: velocity = momentum velocity + grad, param -= lr velocity;
 // momentum == 0: param -= lr grad (velocity unused, may be null).
 void launch_sgd_step(const KernelContext& ctx, DType dtype, void* param, const void* grad,

@@ -186,7 +186,7 @@ TEST(ActivationDerivatives, SaturatedActivationsHaveZeroNotNaNSlopes) {
 }
 
 template <typename T> common::AdamCoefficients<T> coefficients(double lr, double b1, double b2, double eps, int t) {
-    return {T(lr), T(b1), T(b2), T(eps), T(1 / (1 - std::pow(b1, t))), T(1 / (1 - std::pow(b2, t)))};
+    return common::adam_coefficients<T>(lr, b1, b2, eps, t);
 }
 
 TYPED_TEST(Functors, AdamStepMatchesAHandComputedStep) {
