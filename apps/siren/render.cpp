@@ -23,15 +23,23 @@ std::size_t host_memory_budget() {
     return static_cast<std::size_t>(pages) * static_cast<std::size_t>(page_size) / 2;
 }
 
-void check_render_budget(const std::vector<Size>& sizes, int channels) {
+std::size_t training_host_bytes(const Size& size, int channels) {
+    const std::size_t pixels = static_cast<std::size_t>(size.width) * size.height;
+    // The image and its targets (4 C each), coordinates (8), and a snapshot render.
+    return pixels * (8 + 8 * static_cast<std::size_t>(channels)) + render_host_bytes(size, channels);
+}
+
+void check_host_budget(const std::string& what, std::size_t bytes) {
     const std::size_t budget = host_memory_budget();
-    for (const Size& s : sizes) {
-        const std::size_t need = render_host_bytes(s, channels);
-        if (need > budget)
-            throw UsageError("--render " + s.to_string() + " needs " + format_bytes(need) +
-                             " of host memory, over the budget of " + format_bytes(budget) +
-                             " (half of this machine's RAM); ask for a smaller size");
-    }
+    if (bytes > budget)
+        throw UsageError(what + " needs " + format_bytes(bytes) +
+                         " of host memory, over the budget of " + format_bytes(budget) +
+                         " (half of this machine's RAM); ask for a smaller size");
+}
+
+void check_render_budget(const std::vector<Size>& sizes, int channels) {
+    for (const Size& s : sizes)
+        check_host_budget("--render " + s.to_string(), render_host_bytes(s, channels));
 }
 
 std::int64_t render_chunk_pixels(const nn::MlpConfig& config, const Device& device) {

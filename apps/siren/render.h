@@ -5,6 +5,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <string>
 #include <vector>
 
 #include "anvil/nn/mlp.h"
@@ -19,8 +20,12 @@ namespace anvil::siren {
 std::size_t render_host_bytes(const Size& size, int channels);
 // Half of this machine's physical memory.
 std::size_t host_memory_budget();
-// Throws UsageError "--render WxH needs N of host memory, over the budget of M (...)" for
-// the first size that does not fit.
+// Host bytes training at `size` needs: the image, coordinates, targets and snapshot renders.
+std::size_t training_host_bytes(const Size& size, int channels);
+// Throws UsageError "<what> needs N of host memory, over the budget of M (...)" when
+// `bytes` exceeds host_memory_budget().
+void check_host_budget(const std::string& what, std::size_t bytes);
+// check_host_budget for each "--render WxH".
 void check_render_budget(const std::vector<Size>& sizes, int channels);
 
 // Pixels per chunk for evaluating `config` in inference on `device`: the workspace of one

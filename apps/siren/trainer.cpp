@@ -40,7 +40,6 @@ void Trainer::prepare() {
     placement_ = open_device(options_.backend, options_.device, options_.plugin_dirs,
                              [this](const std::string& line) { note(line); });
     prepare_output_dir(options_.out);
-    std::filesystem::create_directories(path("snapshots"));
     source_ = load_image(options_.image, &source_info_);
     if (!options_.resume.empty()) {
         resume_ = nn::Checkpoint::read(options_.resume);
@@ -57,6 +56,7 @@ void Trainer::prepare() {
     check_memory();
     build_model();
     upload_data();
+    std::filesystem::create_directories(path("snapshots"));
 }
 
 void Trainer::load_training_image() {
@@ -67,6 +67,8 @@ void Trainer::load_training_image() {
     } else if (!settings_.train_size_full) {
         fit_within(source_.width, source_.height, kDefaultTrainSide, w, h);
     }
+    const Size size{w, h};
+    check_host_budget("training at " + size.to_string(), training_host_bytes(size, source_.channels));
     image_ = resize_image(source_, w, h);
     extent_ = extent_for(w, h);
     state_.image = options_.image;
@@ -190,6 +192,9 @@ Trainer::Outcome Trainer::train() {
         loss_->compute(y, t, loss_value_, &grad_);
         const double loss = nn::loss_value(loss_value_);
         if (!std::isfinite(loss)) {
+            // Recorded so that metrics.csv shows where it blew up; the update is not applied.
+            metrics_.push_back({step_ + 1, loss, NAN, schedule_->lr_at(step_),
+                                previous_elapsed_s_ + seconds_since(run_start)});
             progress.finish();
             diverged_loss_ = loss;
             return Outcome::diverged;

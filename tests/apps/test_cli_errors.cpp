@@ -8,6 +8,7 @@
 #include <signal.h>
 
 #include <chrono>
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <thread>
@@ -144,6 +145,9 @@ const BadInput kBadInputs[] = {
     {"RenderOverBudget",
      [](auto& f, auto& o) { return train(f, o, {"--render", "1000000x1000000"}); }, 2,
      "--render 1000000x1000000 needs 7.28 TiB of host memory, over the budget of"},
+    {"TrainSizeOverBudget",
+     [](auto& f, auto& o) { return train(f, o, {"--train-size", "1000000x1000000"}); }, 2,
+     "training at 1000000x1000000 needs 21.83 TiB of host memory, over the budget of"},
     {"UnknownActivation", [](auto& f, auto& o) { return train(f, o, {"--activation", "gelu"}); },
      2, "--activation: expected sine|relu|tanh, got 'gelu'"},
     {"UnknownOption", [](auto& f, auto& o) { return train(f, o, {"--colour"}); }, 2,
@@ -216,7 +220,11 @@ TEST(SirenDivergence, StopsKeepsLastGoodCheckpointAndSuggestsLowerLr) {
     EXPECT_NE(r.err.find("--lr 1e+29"), std::string::npos) << r.err;
     const nn::Checkpoint kept = nn::Checkpoint::read(out + "/model.safetensors");
     EXPECT_EQ(kept.step(), 1);
-    EXPECT_EQ(metrics_column(out + "/metrics.csv", "step").size(), 1u);
+    // metrics.csv ends with the step that overflowed.
+    const auto losses = metrics_column(out + "/metrics.csv", "loss");
+    ASSERT_EQ(losses.size(), 2u);
+    EXPECT_TRUE(std::isfinite(losses[0]));
+    EXPECT_TRUE(std::isinf(losses[1]));
 }
 
 // Memory that the device reports free but cannot deliver (here: an address-space limit on
