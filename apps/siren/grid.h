@@ -33,7 +33,8 @@ enum class TargetRange { signed_unit, unit };
 
 // targets: (pixels, channels), the image's values in the target range.
 std::vector<float> encode_targets(const Image& image, TargetRange range);
-// The inverse of encode_targets for `rows` image rows of `width` pixels; clamps to [0, 1].
+// The inverse of encode_targets: outputs (rows * width, channels) become image rows from
+// row_begin on, clamped to [0, 1] (NaN becomes 0).
 void decode_into(const std::vector<float>& outputs, TargetRange range, Image& image,
                  int row_begin);
 

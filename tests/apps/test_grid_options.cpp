@@ -12,7 +12,7 @@
 namespace anvil::siren {
 namespace {
 
-TEST(Grid, PixelCentresSpanTheLongerSideAndKeepAspect) {
+TEST(SirenGrid, PixelCentresSpanTheLongerSideAndKeepAspect) {
     const Extent e = extent_for(4, 2);
     EXPECT_DOUBLE_EQ(e.x, 1.0);
     EXPECT_DOUBLE_EQ(e.y, 0.5);
@@ -32,7 +32,7 @@ TEST(Grid, PixelCentresSpanTheLongerSideAndKeepAspect) {
     EXPECT_NEAR(t[2] - t[0], t[3 * 2 + 1] - t[1], 1e-6);
 }
 
-TEST(Grid, RowsOfALargerGridCoverTheSameRectangle) {
+TEST(SirenGrid, RowsOfALargerGridCoverTheSameRectangle) {
     const Extent e = extent_for(10, 5);
     const auto part = grid_rows(20, 10, e, 3, 5);  // rows 3 and 4 of a 2x finer render
     ASSERT_EQ(part.size(), 2u * 20 * 2);
@@ -41,7 +41,7 @@ TEST(Grid, RowsOfALargerGridCoverTheSameRectangle) {
     EXPECT_THROW(grid_rows(20, 10, e, 5, 11), Error);
 }
 
-TEST(Grid, TargetsRoundTripAndPsnr) {
+TEST(SirenGrid, TargetsRoundTripAndPsnr) {
     Image img(3, 1, 1);
     img.pixels = {0.0f, 0.5f, 1.0f};
     const auto t = encode_targets(img, TargetRange::signed_unit);
@@ -67,7 +67,7 @@ std::optional<Options> parse(std::vector<std::string> args) {
     return parse_options(static_cast<int>(argv.size()), argv.data());
 }
 
-TEST(Options, DefaultsAndValues) {
+TEST(SirenOptions, DefaultsAndValues) {
     const auto o = parse({"--image", "a.png", "--out", "o"});
     ASSERT_TRUE(o);
     EXPECT_EQ(o->backend, "auto");
@@ -109,7 +109,7 @@ void expect_usage_error(const std::vector<std::string>& args, const std::string&
     }
 }
 
-TEST(Options, RejectsBadValues) {
+TEST(SirenOptions, RejectsBadValues) {
     const std::vector<std::string> base{"--image", "a.png", "--out", "o"};
     auto with = [&](std::vector<std::string> extra) {
         auto a = base;
@@ -135,7 +135,7 @@ TEST(Options, RejectsBadValues) {
     EXPECT_NO_THROW(parse({"--list-backends"}));
 }
 
-TEST(Options, ParseSize) {
+TEST(SirenOptions, ParseSize) {
     EXPECT_EQ(parse_size("--render", "1x1"), (Size{1, 1}));
     EXPECT_EQ(parse_size("--render", "1920x1080").to_string(), "1920x1080");
     EXPECT_THROW(parse_size("--render", "x"), UsageError);
@@ -143,7 +143,7 @@ TEST(Options, ParseSize) {
     EXPECT_THROW(parse_size("--render", " 10x10"), UsageError);
 }
 
-TEST(Budgets, RenderAndTrainingMemory) {
+TEST(SirenBudgets, RenderAndTrainingMemory) {
     EXPECT_NO_THROW(check_render_budget({{4096, 4096}}, 3));
     try {
         check_render_budget({{64, 64}, {1 << 20, 1 << 20}}, 1);
@@ -163,7 +163,7 @@ TEST(Budgets, RenderAndTrainingMemory) {
     EXPECT_EQ(training_pixels_that_fit(c, 100), 0);
 }
 
-TEST(ProgressText, LineAndDurations) {
+TEST(SirenProgressText, LineAndDurations) {
     EXPECT_EQ(Progress::format_duration(0), "0:00");
     EXPECT_EQ(Progress::format_duration(65.4), "1:05");
     EXPECT_EQ(Progress::format_duration(3 * 3600 + 61), "3:01:01");

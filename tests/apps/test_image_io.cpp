@@ -90,7 +90,7 @@ std::vector<std::uint8_t> rgba_bytes(int w, int h) {
     return px;
 }
 
-TEST(ImageLoad, Png8BitGreyRoundTrips) {
+TEST(SirenImageLoad, Png8BitGreyRoundTrips) {
     ScratchDir dir;
     Image img = pattern_image(9, 7, 1);
     write_png(dir / "g.png", img);
@@ -105,7 +105,7 @@ TEST(ImageLoad, Png8BitGreyRoundTrips) {
         EXPECT_NEAR(back.pixels[i], img.pixels[i], 0.5 / 255 + 1e-6);
 }
 
-TEST(ImageLoad, Png16BitKeepsFullPrecision) {
+TEST(SirenImageLoad, Png16BitKeepsFullPrecision) {
     ScratchDir dir;
     const std::vector<std::uint16_t> samples{0, 1, 257, 32768, 65534, 65535};
     write_bytes(dir / "g16.png", png16_grey(3, 2, samples));
@@ -119,7 +119,7 @@ TEST(ImageLoad, Png16BitKeepsFullPrecision) {
     EXPECT_NE(img.pixels[0], img.pixels[1]);
 }
 
-TEST(ImageLoad, RgbaDropsAlphaAndGreyAlphaStaysGrey) {
+TEST(SirenImageLoad, RgbaDropsAlphaAndGreyAlphaStaysGrey) {
     ScratchDir dir;
     const auto px = rgba_bytes(5, 4);
     ASSERT_TRUE(stbi_write_png((dir / "rgba.png").c_str(), 5, 4, 4, px.data(), 5 * 4));
@@ -138,7 +138,7 @@ TEST(ImageLoad, RgbaDropsAlphaAndGreyAlphaStaysGrey) {
     EXPECT_FLOAT_EQ(grey.at(1, 1, 0), 40 / 255.0f);
 }
 
-TEST(ImageLoad, JpegBmpTgaAndGifFirstFrame) {
+TEST(SirenImageLoad, JpegBmpTgaAndGifFirstFrame) {
     ScratchDir dir;
     const auto px = rgba_bytes(8, 6);
     std::vector<std::uint8_t> rgb;
@@ -186,7 +186,7 @@ void expect_load_error(const std::string& path, const std::string& part) {
     }
 }
 
-TEST(ImageLoad, BadFilesGiveOneLineErrors) {
+TEST(SirenImageLoad, BadFilesGiveOneLineErrors) {
     ScratchDir dir;
     expect_load_error(dir / "missing.png", "cannot open: No such file or directory");
     expect_load_error(dir.path(), "is a directory");
@@ -210,7 +210,7 @@ TEST(ImageLoad, BadFilesGiveOneLineErrors) {
     expect_load_error(dir / "cut.jpg", "truncated JPEG");
 }
 
-TEST(ImageResize, SizesAndRangeAndFit) {
+TEST(SirenImageResize, SizesAndRangeAndFit) {
     const Image img = pattern_image(40, 30, 3);
     const Image small = resize_image(img, 10, 7);
     EXPECT_EQ(small.width, 10);
@@ -235,7 +235,7 @@ TEST(ImageResize, SizesAndRangeAndFit) {
     }
 }
 
-TEST(ImageWrite, BytesRoundAndClampAndPngFailsCleanly) {
+TEST(SirenImageWrite, BytesRoundAndClampAndPngFailsCleanly) {
     Image img(4, 1, 1);
     img.pixels = {-0.5f, 0.5f, 2.0f, std::nanf("")};
     const auto bytes = to_bytes(img);

@@ -15,7 +15,7 @@
 namespace anvil::siren::test {
 namespace {
 
-TEST(Timeline, PickEvenlyKeepsFirstAndLast) {
+TEST(SirenTimeline, PickEvenlyKeepsFirstAndLast) {
     EXPECT_EQ(pick_evenly(0, 5), std::vector<std::size_t>{});
     EXPECT_EQ(pick_evenly(3, 5), (std::vector<std::size_t>{0, 1, 2}));
     EXPECT_EQ(pick_evenly(11, 3), (std::vector<std::size_t>{0, 5, 10}));
@@ -26,7 +26,7 @@ TEST(Timeline, PickEvenlyKeepsFirstAndLast) {
     EXPECT_EQ(many.back(), 1000u);
 }
 
-TEST(Timeline, LabelDrawsWhiteTextOnBlack) {
+TEST(SirenTimeline, LabelDrawsWhiteTextOnBlack) {
     Image img(80, 20, 1);
     std::fill(img.pixels.begin(), img.pixels.end(), 0.5f);
     const int width = draw_label(img, 2, 3, "step 10", 1);
@@ -58,7 +58,7 @@ int read_from_vector(GifFileType* gif, GifByteType* out, int n) {
     return n;
 }
 
-TEST(Timeline, GifHasEveryFrameAndExactGreyLevels) {
+TEST(SirenTimeline, GifHasEveryFrameAndExactGreyLevels) {
     std::vector<Image> frames;
     for (int f = 0; f < 3; ++f) {
         Image img(5, 4, 1);
@@ -88,7 +88,7 @@ TEST(Timeline, GifHasEveryFrameAndExactGreyLevels) {
     EXPECT_THROW(encode_gif({}, 1, 1), Error);
 }
 
-TEST(Timeline, RgbGifSharesOnePaletteAndContactSheetHoldsThumbnails) {
+TEST(SirenTimeline, RgbGifSharesOnePaletteAndContactSheetHoldsThumbnails) {
     ScratchDir dir;
     std::vector<Frame> frames;
     for (int f = 0; f < 20; ++f) frames.push_back({f * 10, pattern_image(300, 200, 3)});
@@ -106,7 +106,7 @@ TEST(Timeline, RgbGifSharesOnePaletteAndContactSheetHoldsThumbnails) {
     EXPECT_EQ(sheet.channels, 3);
 }
 
-TEST(Outputs, DirectoryChecks) {
+TEST(SirenOutputs, DirectoryChecks) {
     ScratchDir dir;
     EXPECT_NO_THROW(prepare_output_dir(dir / "a/b/c"));
     EXPECT_TRUE(std::filesystem::is_directory(dir / "a/b/c"));
@@ -115,7 +115,7 @@ TEST(Outputs, DirectoryChecks) {
     EXPECT_THROW(prepare_output_dir(dir / "file/sub"), Error);
 }
 
-TEST(Outputs, MetricsRoundTripAndSnapshots) {
+TEST(SirenOutputs, MetricsRoundTripAndSnapshots) {
     ScratchDir dir;
     std::vector<MetricRow> rows;
     for (int s = 1; s <= 5; ++s) rows.push_back({s, 1.0 / s, 10.0 + s, 1e-4, 0.5 * s});
