@@ -204,7 +204,9 @@ void write_contact_sheet(const std::string& path, const std::vector<Frame>& fram
     const int label_h = GIF_FONT_HEIGHT * scale + 2 * scale;
     const int columns = std::min<int>(kSheetColumns, static_cast<int>(thumbs.size()));
     const int rows = (static_cast<int>(thumbs.size()) + columns - 1) / columns;
-    const int cell_w = std::max(tw, 11 * GIF_FONT_WIDTH * scale) + kPad;
+    std::size_t longest_label = 0;
+    for (const auto& t : thumbs) longest_label = std::max(longest_label, step_label(t.step).size());
+    const int cell_w = std::max(tw, static_cast<int>(longest_label + 1) * GIF_FONT_WIDTH * scale) + kPad;
     const int cell_h = th + label_h + 2 * kPad;
     Image sheet(kPad + columns * cell_w, kPad + rows * cell_h, thumbs.front().image.channels);
     std::fill(sheet.pixels.begin(), sheet.pixels.end(), 0.15f);
