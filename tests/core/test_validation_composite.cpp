@@ -143,7 +143,7 @@ TEST_P(CompositeValidation, SgdChecksMomentumVelocityAndGradients) {
         return error_of([&] { sgd_update(slots, params); });
     };
     EXPECT_EQ(sgd({&p, &g, nullptr}, momentum),
-              kSgd + "momentum 0.900000 needs a velocity tensor for every parameter");
+              kSgd + "momentum 0.9 needs a velocity tensor for every parameter");
     EXPECT_EQ(sgd({&p, &g, &wrong}, momentum), kSgd + "velocity has shape (3), expected (2)");
     EXPECT_EQ(sgd({&p, &wrong, nullptr}, SgdParams{}), kSgd + "gradient has shape (3), expected (2)");
     EXPECT_EQ(sgd({&p, &far, nullptr}, SgdParams{}), mixed("sgd_update"));
