@@ -4,7 +4,9 @@
 # side by side. PyTorch is installed from PyPI into BUILD_DIR/bench-venv on first use.
 # Results (JSON) and lscpu land in BUILD_DIR/bench-results/.
 #   scripts/bench.sh [BUILD_DIR]     environment: THREADS (default nproc), SIZES (128,256),
-#                                    REPS (7 timed steps), OPS_FILTER (Google Benchmark regex)
+#                                    REPS (7 timed steps), OPS_FILTER (Google Benchmark regex),
+#                                    LAYERS ("4 3": sine layers of width 256; 4 is issue 5's
+#                                    1.18 MFLOP/pixel network, 3 is anvil-siren's default)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 build_dir=${1:-build}
@@ -22,7 +24,9 @@ OMP_NUM_THREADS=$threads "$build_dir/bin/anvil-bench-ops" \
   --benchmark_report_aggregates_only=true --benchmark_out="$results/ops.json" \
   --benchmark_out_format=json
 
-echo "== SIREN training step: anvil vs PyTorch ($threads threads) =="
-python3 scripts/bench-pytorch.py --anvil-bin "$build_dir/bin/anvil-bench-siren" \
-  --threads "$threads" --sizes "${SIZES:-128,256}" --reps "${REPS:-7}" \
-  --venv "$build_dir/bench-venv" --out "$results/siren.json"
+for layers in ${LAYERS:-4 3}; do
+  echo "== SIREN training step, $layers sine layers: anvil vs PyTorch ($threads threads) =="
+  python3 scripts/bench-pytorch.py --anvil-bin "$build_dir/bin/anvil-bench-siren" \
+    --threads "$threads" --sizes "${SIZES:-128,256}" --reps "${REPS:-7}" --layers "$layers" \
+    --venv "$build_dir/bench-venv" --out "$results/siren-layers$layers.json"
+done

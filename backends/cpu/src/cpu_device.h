@@ -59,13 +59,18 @@ public:
     std::size_t workspace_growths() const;
 
 private:
-    // K-split GEMM for small outputs over a long K (gemm.cpp); each slice has at least
-    // kKSliceMin rows of K.
+    // Threading of the primitive GEMM (gemm.cpp): K-slices of at least kKSliceMin, or row
+    // tiles of kGemmTileRows, or Eigen's own threads.
+    enum class GemmPlan { eigen, split_k, row_tiles };
     static constexpr Index kKSliceMin = 1024;
-    bool splits_k(Index m, Index n, Index k) const;
+    static constexpr Index kGemmTileRows = 256;
+    GemmPlan plan_gemm(Index m, Index n, Index k) const;
     template <typename T>
     void gemm_split_k(bool trans_a, bool trans_b, Index m, Index n, Index k, T alpha, const T* a,
                       const T* b, T beta, T* c);
+    template <typename T>
+    void gemm_row_tiles(bool trans_a, bool trans_b, Index m, Index n, Index k, T alpha,
+                        const T* a, const T* b, T beta, T* c);
 
     // Makes thread_scratch_[0..threads) hold at least `bytes` each (before a parallel
     // region: growing inside one could throw where nothing can catch).

@@ -1,6 +1,6 @@
 // Tests of the CPU backend's internals that the conformance suite cannot reach through the
 // public API: gemm_tile (the per-thread GEMM with borrowed packing space) in every operand
-// layout, the K-split primitive GEMM, the fused composites against the core defaults on shapes that span several row
+// layout, the primitive GEMM's thread plans, the fused composites against the core defaults on shapes that span several row
 // tiles with a partial last tile, on one and two threads, parallel splits of long
 // reductions and of Adam across parameter boundaries, and workspace reuse.
 #include <gtest/gtest.h>
@@ -86,11 +86,13 @@ TEST(CpuGemmTile, MatchesFloat64ReferenceInEveryLayout) {
     }
 }
 
-// The primitive gemm splits K for small outputs over a long K (one partial per thread);
-// every layout, the GEMV shapes and beta == 0 over NaN, on one and two threads.
-TEST(CpuGemm, SplitAlongKMatchesFloat64Reference) {
+// The primitive gemm's thread plans: K split for small outputs over a long K (one partial
+// per thread), row tiles for many rows (a partial last tile, GEMV tiles when n == 1); every
+// layout and beta == 0 over NaN, on one and two threads.
+TEST(CpuGemm, ThreadPlansMatchFloat64Reference) {
     auto device = std::make_shared<CpuDevice>();
-    const GemmCase cases[] = {{64, 48, 8192}, {1, 64, 8192}, {64, 1, 8192}, {3, 2, 5000}};
+    const GemmCase cases[] = {{64, 48, 8192}, {1, 64, 8192}, {64, 1, 8192}, {3, 2, 5000},
+                              {700, 33, 20}, {600, 1, 50}, {513, 64, 300}};
     on_one_and_two_threads([&] {
         for (const GemmCase& gc : cases) {
             for (int layout = 0; layout < 4; ++layout) {
