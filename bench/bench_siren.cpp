@@ -53,6 +53,7 @@ double load_average() {
 struct Result {
     std::string backend, device;
     std::int64_t side = 0;
+    int layers = 0;
     std::vector<double> step_s, gemm_s, step_cpu_s, gemm_cpu_s;
     double load_before = 0, load_after = 0;
     double gflop = 0, first_loss = 0, last_loss = 0;
@@ -60,14 +61,15 @@ struct Result {
     bool rss_per_size = false;
 };
 
-Result run(const std::string& backend, std::int64_t side, int warmup, int reps) {
+Result run(const std::string& backend, std::int64_t side, int layers, int warmup, int reps) {
     Result r;
     r.backend = backend;
     r.side = side;
+    r.layers = layers;
     r.rss_per_size = anvil::bench::reset_peak_rss();
     auto device = anvil::device(backend);
     r.device = device->description();
-    anvil::bench::SirenStep model(device, side);
+    anvil::bench::SirenStep model(device, side, anvil::bench::SirenStep::widths_for(layers));
     r.gflop = model.gemm_flops() * 1e-9;
     for (int i = 0; i < warmup; ++i) {
         model.step();
@@ -92,6 +94,7 @@ Result run(const std::string& backend, std::int64_t side, int warmup, int reps) 
 nlohmann::json to_json(const Result& r) {
     const double step = median(r.step_s), gemm = median(r.gemm_s);
     return {{"backend", r.backend},
+            {"sine_layers", r.layers},
             {"device", r.device},
             {"size", std::to_string(r.side) + "x" + std::to_string(r.side)},
             {"pixels", r.side * r.side},
@@ -116,13 +119,15 @@ nlohmann::json to_json(const Result& r) {
 }  // namespace
 
 int main(int argc, char** argv) {
-    CLI::App app{"anvil-bench-siren: SIREN training step (2 -> 4x256 sine -> 1, full batch, Adam)"};
+    CLI::App app{"anvil-bench-siren: SIREN training step (2 -> L x 256 sine -> 1, full batch, Adam)"};
     std::string backends = "cpu";
     std::vector<std::int64_t> sizes{128, 256};
-    int warmup = 2, reps = 7;
+    int warmup = 2, reps = 7, layers = 4;
     std::string json_path;
     app.add_option("--backend", backends, "backends to run, comma-separated")->capture_default_str();
     app.add_option("--sizes", sizes, "image sides (pixels = side^2)")->delimiter(',')->capture_default_str();
+    app.add_option("--layers", layers, "sine layers of width 256 (anvil-siren --layers)")
+        ->check(CLI::PositiveNumber)->capture_default_str();
     app.add_option("--warmup", warmup, "untimed steps first")->check(CLI::NonNegativeNumber)->capture_default_str();
     app.add_option("--reps", reps, "timed steps (the median is reported)")->check(CLI::PositiveNumber)->capture_default_str();
     app.add_option("--json", json_path, "also write the results as JSON to this file");
@@ -134,7 +139,7 @@ int main(int argc, char** argv) {
                     "min ms", "GFLOP/s", "GEMM ms", "GEMM GF/s", "step/GEMM", "CPU ms", "GEMM CPU", "cores", "peak RSS");
         for (const std::string& backend : anvil::bench::available_backends(backends)) {
             for (std::int64_t side : sizes) {
-                const Result r = run(backend, side, warmup, reps);
+                const Result r = run(backend, side, layers, warmup, reps);
                 const nlohmann::json j = to_json(r);
                 all.push_back(j);
                 std::printf("%-8s %-9s %9.1f %9.1f %8.1f %9.1f %9.1f %9.3f %9.1f %9.1f %6.2f %10s\n",

@@ -28,6 +28,13 @@ void make_grid(std::int64_t side, std::vector<float>& coords, std::vector<float>
 }
 }  // namespace
 
+std::vector<std::int64_t> SirenStep::widths_for(int sine_layers, std::int64_t hidden) {
+    std::vector<std::int64_t> widths{2};
+    for (int l = 0; l < sine_layers; ++l) widths.push_back(hidden);
+    widths.push_back(1);
+    return widths;
+}
+
 SirenStep::SirenStep(const std::shared_ptr<Device>& device, std::int64_t side,
                      std::vector<std::int64_t> widths, double omega)
     : device_(device), pixels_(side * side), widths_(std::move(widths)), omega_(omega) {

@@ -1,6 +1,7 @@
-// The benchmarked SIREN training step, built only from the core's composite ops:
-// 2 -> 256 -> 256 -> 256 -> 256 -> 1 (four sine layers, omega 30, then a linear output),
-// full batch over a side x side pixel grid, MSE loss, Adam. Also replays the step's GEMMs
+// The benchmarked SIREN training step, built only from the core's composite ops: by default
+// 2 -> 256 -> 256 -> 256 -> 256 -> 1 (four sine layers, omega 30, then a linear output; the
+// network of issue 5's 1.18 MFLOP per pixel, anvil-siren --layers 4), full batch over a
+// side x side pixel grid, MSE loss, Adam. Also replays the step's GEMMs
 // alone (same shapes, same device, the primitive gemm) so a run can report step / GEMM.
 #pragma once
 
@@ -16,6 +17,7 @@ namespace anvil::bench {
 class SirenStep {
 public:
     // widths: layer widths from the 2 input coordinates to the 1 output value.
+    static std::vector<std::int64_t> widths_for(int sine_layers, std::int64_t hidden = 256);
     SirenStep(const std::shared_ptr<Device>& device, std::int64_t side,
               std::vector<std::int64_t> widths = {2, 256, 256, 256, 256, 1}, double omega = 30.0);
 

@@ -2,7 +2,7 @@
 """The SIREN training step in anvil and in PyTorch on the CPU, side by side, from one run.
 
 Both run the same step: 2 -> 256 -> 256 -> 256 -> 256 -> 1 (four sine layers, omega 30, a
-linear output), full batch over a side x side pixel grid, f32, MSE loss, Adam (lr 1e-4),
+linear output; --layers changes the count), full batch over a side x side pixel grid, f32, MSE loss, Adam (lr 1e-4),
 with the same number of threads, the same warm-up and the same number of timed steps
 (median reported). anvil's numbers come from build/bin/anvil-bench-siren (which also times
 the step's GEMMs alone); PyTorch's from this script, run inside a virtual environment into
@@ -22,15 +22,19 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-WIDTHS = [2, 256, 256, 256, 256, 1]
 OMEGA = 30.0
 
 
-def gemm_flops(pixels):
-    """GEMM flops of one step, counted as anvil-bench-siren counts them (1.18 MFLOP/pixel)."""
+def widths_for(sine_layers):
+    return [2] + [256] * sine_layers + [1]
+
+
+def gemm_flops(pixels, widths):
+    """GEMM flops of one step, counted as anvil-bench-siren counts them (1.18 MFLOP/pixel
+    for 4 sine layers)."""
     macs = 0
-    for layer in range(len(WIDTHS) - 1):
-        macs += pixels * WIDTHS[layer] * WIDTHS[layer + 1] * (2 if layer == 0 else 3)
+    for layer in range(len(widths) - 1):
+        macs += pixels * widths[layer] * widths[layer + 1] * (2 if layer == 0 else 3)
     return 2.0 * macs
 
 
@@ -58,6 +62,7 @@ def torch_worker(args):
     torch.set_num_threads(args.threads)
     torch.manual_seed(0)
     results = []
+    widths = widths_for(args.layers)
     for side in args.sizes:
         rss_per_size = reset_peak_rss()
         # Pixel-centre coordinates in [-1, 1]^2 and the smooth target of siren_step.cpp.
@@ -67,9 +72,9 @@ def torch_worker(args):
         target = (0.5 * torch.sin(6.0 * u) * torch.cos(4.0 * v) + 0.3 * u * v).reshape(-1, 1)
 
         layers = torch.nn.ModuleList()
-        for index in range(len(WIDTHS) - 1):
-            fan_in = WIDTHS[index]
-            layer = torch.nn.Linear(fan_in, WIDTHS[index + 1])
+        for index in range(len(widths) - 1):
+            fan_in = widths[index]
+            layer = torch.nn.Linear(fan_in, widths[index + 1])
             bound = 1.0 / fan_in if index == 0 else (6.0 / fan_in) ** 0.5 / OMEGA
             with torch.no_grad():
                 layer.weight.uniform_(-bound, bound)
@@ -96,9 +101,10 @@ def torch_worker(args):
             last_loss = step()
             times.append(time.perf_counter() - start)
         median = statistics.median(times)
-        flops = gemm_flops(side * side)
+        flops = gemm_flops(side * side, widths)
         results.append({
             "backend": "pytorch",
+            "sine_layers": args.layers,
             "torch_version": torch.__version__,
             "threads": torch.get_num_threads(),
             "size": f"{side}x{side}",
@@ -141,6 +147,8 @@ def main():
     parser.add_argument("--sizes", default="128,256", help="image sides, comma-separated")
     parser.add_argument("--threads", type=int,
                         default=int(os.environ.get("OMP_NUM_THREADS", os.cpu_count() or 1)))
+    parser.add_argument("--layers", type=int, default=4,
+                        help="sine layers of width 256 (4: issue 5's 1.18 MFLOP/pixel network)")
     parser.add_argument("--warmup", type=int, default=2)
     parser.add_argument("--reps", type=int, default=7)
     parser.add_argument("--venv", default=str(ROOT / "build" / "bench-venv"))
@@ -151,8 +159,8 @@ def main():
         args.sizes = [int(s) for s in args.sizes.split(",") if s]
     except ValueError:
         sys.exit(f"bench-pytorch: --sizes must be integers separated by commas, got {args.sizes!r}")
-    if args.warmup < 1 or args.reps < 1 or args.threads < 1:
-        sys.exit("bench-pytorch: --warmup, --reps and --threads must be at least 1")
+    if min(args.warmup, args.reps, args.threads, args.layers) < 1:
+        sys.exit("bench-pytorch: --warmup, --reps, --threads and --layers must be at least 1")
     if args.torch_worker:
         torch_worker(args)
         return
@@ -167,17 +175,19 @@ def main():
 
     with tempfile.TemporaryDirectory() as tmp:
         anvil_json = Path(tmp) / "anvil.json"
-        subprocess.run([str(anvil_bin), "--backend", "cpu", "--sizes", sizes, "--warmup",
+        subprocess.run([str(anvil_bin), "--backend", "cpu", "--sizes", sizes, "--layers",
+                        str(args.layers), "--warmup",
                         str(args.warmup), "--reps", str(args.reps), "--json", str(anvil_json)],
                        check=True, env=env, stdout=subprocess.DEVNULL)
         anvil = json.loads(anvil_json.read_text())
     worker = subprocess.run([str(python), __file__, "--torch-worker", "--sizes", sizes,
+                             "--layers", str(args.layers),
                              "--threads", str(args.threads), "--warmup", str(args.warmup),
                              "--reps", str(args.reps)],
                             check=True, env=env, capture_output=True, text=True)
     torch_results = json.loads(worker.stdout.strip().splitlines()[-1])
 
-    print(f"SIREN step 2-256x4 sine-1, full batch, f32, Adam; {args.threads} threads, "
+    print(f"SIREN step 2 -> {args.layers}x256 sine -> 1, full batch, f32, Adam; {args.threads} threads, "
           f"{args.warmup} warm-up + {args.reps} timed steps, median")
     print(f"anvil: {anvil[0]['device']}")
     print(f"PyTorch {torch_results[0]['torch_version']} "
