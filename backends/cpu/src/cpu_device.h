@@ -59,11 +59,12 @@ public:
     std::size_t workspace_growths() const;
 
 private:
-    // Threading of the primitive GEMM (gemm.cpp): K-slices of at least kKSliceMin, or row
-    // tiles of kGemmTileRows, or Eigen's own threads.
+    // Threading of the primitive GEMM (gemm.cpp): K-slices of at least kKSliceMin (run in
+    // kernel calls of kKDepthBlock), or row tiles of kGemmTileRows, or Eigen's own threads.
     enum class GemmPlan { eigen, split_k, row_tiles };
     static constexpr Index kKSliceMin = 1024;
     static constexpr Index kGemmTileRows = 256;
+    static constexpr Index kKDepthBlock = 256;  // K per kernel call within a K-slice
     GemmPlan plan_gemm(Index m, Index n, Index k) const;
     template <typename T>
     void gemm_split_k(bool trans_a, bool trans_b, Index m, Index n, Index k, T alpha, const T* a,

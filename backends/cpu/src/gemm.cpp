@@ -45,11 +45,14 @@ public:
         this->m_nc = m;
         this->m_kc = k;
         Eigen::internal::computeProductBlockingSizes<T, T, 1>(this->m_kc, this->m_mc, this->m_nc, Index{1});
-        // Measured on Zen 4 at SIREN tile shapes (tiles of 256 rows, K = 256): lhs blocks of
-        // 64 rows instead of Eigen's 144-256 run the kernel 4-5% faster (docs/performance.md).
-        this->m_mc = std::min<Index>(this->m_mc, kLhsBlockRows);
+        // When all of K fits one block, Eigen packs the rhs once and sweeps it with each lhs
+        // block; lhs blocks of 16 rows (one AVX-512 register tall, 16 KiB at K = 256, so
+        // they stay in L1) then run the kernel at 98 GFLOP/s per core instead of 78 with
+        // Eigen's 144-256 (measured at SIREN tile shapes, docs/performance.md). With K split
+        // into blocks the rhs would be repacked per lhs block, so Eigen's choice stays.
+        if (this->m_kc >= k) this->m_mc = std::min<Index>(this->m_mc, kLhsBlockRows);
     }
-    static constexpr Index kLhsBlockRows = 64;
+    static constexpr Index kLhsBlockRows = 16;
     std::size_t a_bytes() const { return round_up(sizeof(T) * static_cast<std::size_t>(this->m_kc * this->m_mc)); }
     std::size_t bytes() const { return a_bytes() + round_up(sizeof(T) * static_cast<std::size_t>(this->m_kc * this->m_nc)); }
     void borrow(std::byte* scratch) {
@@ -171,7 +174,7 @@ void CpuDevice::gemm_split_k(bool trans_a, bool trans_b, Index m, Index n, Index
     // Slice t covers K rows [k0, k1): columns k0.. of a stored (m, k), or rows k0.. of a
     // stored (k, m) (likewise for b).
     const Index slice = (k + threads - 1) / threads;
-    reserve_thread_scratch(threads, gemm_tile_bytes<T>(m, n, slice));
+    reserve_thread_scratch(threads, gemm_tile_bytes<T>(m, n, std::min(slice, kKDepthBlock)));
     WorkspaceLayout layout;
     const std::size_t parts_off = layout.add<T>(static_cast<std::size_t>(threads * m * n));
     workspace_.reserve(layout.bytes());
@@ -180,9 +183,14 @@ void CpuDevice::gemm_split_k(bool trans_a, bool trans_b, Index m, Index n, Index
     parallel_items(threads, [&](Index t, int thread) {
         const Index k0 = t * slice, k1 = std::min(k, k0 + slice);
         ran[static_cast<std::size_t>(t)] = true;
-        gemm_block<T>(trans_a, trans_b, m, n, k1 - k0, T(1), a + (trans_a ? k0 * lda : k0), lda,
-                      b + (trans_b ? k0 : k0 * ldb), ldb, T(0), parts + t * m * n,
-                      thread_scratch_[static_cast<std::size_t>(thread)].data());
+        // The slice in sub-blocks of kKDepthBlock, accumulated: each call then fits K in one
+        // Eigen block (the fast lhs blocking above).
+        for (Index kb = k0; kb < k1; kb += kKDepthBlock) {
+            gemm_block<T>(trans_a, trans_b, m, n, std::min(kKDepthBlock, k1 - kb), T(1),
+                          a + (trans_a ? kb * lda : kb), lda, b + (trans_b ? kb : kb * ldb), ldb,
+                          kb == k0 ? T(0) : T(1), parts + t * m * n,
+                          thread_scratch_[static_cast<std::size_t>(thread)].data());
+        }
     });
     // c = alpha * sum of the partials + beta * c (beta == 0 ignores c).
     parallel_elements(m * n, [&](Index begin, Index end, int) {
