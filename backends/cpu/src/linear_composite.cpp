@@ -6,10 +6,12 @@
 // (core/src/device_composites.cpp).
 #include <algorithm>
 #include <array>
+#include <type_traits>
 
 #include "common/elementwise.h"
 #include "cpu_device.h"
 #include "kernels.h"
+#include "sincos.h"
 
 namespace anvil::cpu {
 
@@ -32,11 +34,48 @@ Tiling tile_rows(Index n, Index width) {
     return {rows, count, n - (count - 1) * rows};
 }
 
+#if ANVIL_CPU_FUSED_SINCOS
+// One row of the f32 sine layer in one pass: s = omega (y + bias); y = sin(s);
+// dact = omega cos(s), sin and cos sharing one range reduction (sincos.h).
+void sine_row(float* y, float* dact, const float* bias, float omega, Index n) {
+    using namespace Eigen::internal;
+    const FloatPacket om = pset1<FloatPacket>(omega);
+    auto apply = [&](float* yp, float* dp, const float* bp) {
+        FloatPacket z = ploadu<FloatPacket>(yp);
+        if (bp) z = padd(z, ploadu<FloatPacket>(bp));
+        FloatPacket sn, cs;
+        sincos_packet(pmul(z, om), sn, cs);
+        pstoreu(yp, sn);
+        if (dp) pstoreu(dp, pmul(om, cs));
+    };
+    Index j = 0;
+    for (; j + kFloatLanes <= n; j += kFloatLanes)
+        apply(y + j, dact ? dact + j : nullptr, bias ? bias + j : nullptr);
+    if (j == n) return;
+    // The tail through zero-padded packets.
+    alignas(64) float yt[kFloatLanes] = {}, dt[kFloatLanes] = {}, bt[kFloatLanes] = {};
+    std::copy(y + j, y + n, yt);
+    if (bias) std::copy(bias + j, bias + n, bt);
+    apply(yt, dt, bias ? bt : nullptr);
+    std::copy(yt, yt + (n - j), y + j);
+    if (dact) std::copy(dt, dt + (n - j), dact + j);
+}
+#endif
+
 // y, dact: (rows, out), bias: (out) or null. On entry y holds x w^T; on return y = act(z)
-// with z = y + bias, and dact (when given) = d act / d z. One row at a time so the three
+// with z = y + bias, and dact (when given) = d act / d z. One row at a time so the
 // passes over a row hit L1.
 template <typename T>
 void activate_rows(Activation act, T omega, const T* bias, T* y, T* dact, Index rows, Index out) {
+#if ANVIL_CPU_FUSED_SINCOS
+    if constexpr (std::is_same_v<T, float>) {
+        if (act == Activation::sine) {
+            for (Index r = 0; r < rows; ++r)
+                sine_row(y + r * out, dact ? dact + r * out : nullptr, bias, omega, out);
+            return;
+        }
+    }
+#endif
     for (Index r = 0; r < rows; ++r) {
         ArrayMap<T> yr(y + r * out, out);
         T* dr = dact ? dact + r * out : nullptr;

@@ -1,8 +1,9 @@
 // Tests of the CPU backend's internals that the conformance suite cannot reach through the
 // public API: gemm_tile (the per-thread GEMM with borrowed packing space) in every operand
-// layout, the primitive GEMM's thread plans, the fused composites against the core defaults on shapes that span several row
-// tiles with a partial last tile, on one and two threads, parallel splits of long
-// reductions and of Adam across parameter boundaries, and workspace reuse.
+// layout, the primitive GEMM's thread plans, the fused composites against the core defaults
+// on shapes that span several row tiles with a partial last tile, on one and two threads,
+// parallel splits of long reductions and of Adam across parameter boundaries, the fused f32
+// sine, and workspace reuse.
 #include <gtest/gtest.h>
 #include <omp.h>
 
@@ -183,6 +184,37 @@ TEST_F(CpuComposites, TiledLinearMatchesCoreDefaults) {
         check_linear(1000, 256, 1, Activation::identity);
         check_linear(5, 3, 4, Activation::sine);
     });
+}
+
+// The f32 sine layer computes sin and cos with one shared range reduction (sincos.h); it must
+// agree with Eigen's separate sin and cos (the core default) over the whole float range:
+// full packets and a tail, arguments past the fast reduction's limit, NaN and infinities.
+TEST_F(CpuComposites, FusedSineMatchesSeparateSinCos) {
+    const float inf = std::numeric_limits<float>::infinity();
+    const float nan = std::numeric_limits<float>::quiet_NaN();
+    std::vector<float> xs{0.0f, -0.0f, 1e-3f, -2.5f, 3.0f, 100.0f, -100.0f, 2382.5f, 3000.0f,
+                          -3500.0f, 1e5f, -2e6f, 1e30f, nan, inf, -inf};
+    for (int i = 0; i < 100; ++i) xs.push_back(0.37f * static_cast<float>(i) - 18.0f);
+    const auto n = static_cast<Index>(xs.size());
+    std::vector<float> ws;  // 37 outputs: two full 16-lane packets and a tail of 5
+    for (int j = 0; j < 37; ++j) ws.push_back(j % 2 ? 1.0f + 0.25f * static_cast<float>(j) : -0.5f);
+    const Tensor x = Tensor::from_vector(xs, {n, 1}, device_);
+    const Tensor w = Tensor::from_vector(ws, {37, 1}, device_);
+    const Tensor b = upload<float>(random_values(37, 17), {37});
+    Tensor y = Tensor::zeros({n, 37}, DType::f32, device_), d = y.clone();
+    Tensor y_ref = y.clone(), d_ref = y.clone();
+    linear_act_forward(Activation::sine, 30.0, x, w, &b, y, &d);
+    device_->Device::linear_act_forward(Activation::sine, 30.0, x, w, &b, y_ref, &d_ref);
+    const auto yv = y.to_vector<float>(), yr = y_ref.to_vector<float>();
+    const auto dv = d.to_vector<float>(), dr = d_ref.to_vector<float>();
+    for (std::size_t i = 0; i < yv.size(); ++i) {
+        SCOPED_TRACE(testing::Message() << "element " << i);
+        EXPECT_EQ(std::isnan(yv[i]), std::isnan(yr[i]));
+        EXPECT_EQ(std::isnan(dv[i]), std::isnan(dr[i]));
+        if (std::isnan(yr[i])) continue;
+        EXPECT_NEAR(yv[i], yr[i], 2e-7f);
+        EXPECT_NEAR(dv[i], dr[i], 30 * 2e-7f);
+    }
 }
 
 TEST_F(CpuComposites, BackwardWithoutDactOrOptionalOutputs) {
