@@ -201,8 +201,9 @@ def main():
               f"{t['step_ms_median']:>9.1f} {t['effective_gflops']:>8.1f} "
               f"{t['step_ms_median'] / a['step_ms_median']:>7.2f}x "
               f"{human_bytes(a['peak_rss_bytes']):>10} {human_bytes(t['peak_rss_bytes']):>10}")
+    mflop = gemm_flops(1, widths_for(args.layers)) * 1e-6
     print("speedup = PyTorch ms/step / anvil ms/step; step/GEMM = anvil step / its GEMMs alone "
-          "(same run); GFLOP/s counts 1.18 MFLOP per pixel per step")
+          f"(same run); GFLOP/s counts the step's GEMM work, {mflop:.2f} MFLOP per pixel")
     loads = [a["load_average_1min"] for a in anvil]
     print(f"1-minute load average during anvil's runs: {loads} (other processes skew times)")
     if args.out:

@@ -148,9 +148,10 @@ ANVIL_CPU_GEMM_INSTANTIATE(double)
 #undef ANVIL_CPU_GEMM_INSTANTIATE
 
 // How the primitive GEMM is spread over threads. Eigen's own threading splits the output and
-// synchronises the threads once per block of K; measured here it loses to one thread for a
-// small output over a long K (a layer's weight gradient g^T x: 256 x 256 over 65536 rows),
-// and it stalls whenever another process takes a core. So:
+// makes the threads wait for each other once per block of K: with other processes on the
+// cores, a layer's weight gradient (g^T x: 256 x 256 over 65536 rows) took 141 and 1365 ms
+// on two threads against 110-120 ms on one (docs/performance.md), and Eigen's threading
+// cannot use the faster blocking of BorrowedBlocking. So:
 //  - small output, long K: split K; each thread multiplies its K-slice into a private
 //    (m, n) partial and the partials are summed;
 //  - many rows: row tiles handed to threads one at a time, each an independent Eigen kernel
