@@ -73,10 +73,16 @@ void register_elementwise(const std::string& backend, const DevicePtr& device) {
                 time_loop(state, device, 0, n, [&] { anvil::unary_into(op, x, y); });
             })->UseRealTime()->Unit(benchmark::kMillisecond);
     }
-    const std::pair<const char*, Shape> adds[] = {{"add_same/65536x256+65536x256", big},
-                                                  {"add_row_broadcast/65536x256+256", Shape{kWidth}}};
-    for (const auto& [name, b_shape] : adds) {
-        benchmark::RegisterBenchmark((std::string(name).insert(std::string(name).find('/'), "/" + backend)).c_str(),
+    struct AddCase {
+        const char* name;
+        const char* shapes;
+        Shape b_shape;
+    };
+    const AddCase adds[] = {{"add_same", "65536x256+65536x256", big},
+                            {"add_row_broadcast", "65536x256+256", Shape{kWidth}}};
+    for (const AddCase& add : adds) {
+        const Shape b_shape = add.b_shape;
+        benchmark::RegisterBenchmark((std::string(add.name) + "/" + backend + "/" + add.shapes).c_str(),
             [=](benchmark::State& state) {
                 const Tensor a = random_tensor(big, device, 5), b = random_tensor(b_shape, device, 6);
                 Tensor y = Tensor::empty(big, anvil::DType::f32, device);
