@@ -63,7 +63,7 @@ std::string parse_choice(const std::string& flag, const std::string& text,
 
 // The raw text of every option, before conversion.
 struct RawOptions {
-    std::string backend = "auto", device, image, out, train_size, steps, lr, schedule = "constant",
+    std::string backend = "auto", device, image, out, train_size, steps, lr, schedule = "cosine",
                 optimizer = "adam", hidden, layers, omega0, first_omega0, activation = "sine",
                 loss = "mse", batch = "full", seed, snapshot_every, resume, render_only;
     std::vector<std::string> renders, plugin_dirs;
@@ -86,12 +86,12 @@ void add_options(CLI::App& app, RawOptions& raw) {
         ->default_str("fit in " + std::to_string(kDefaultTrainSide) + "x" +
                       std::to_string(kDefaultTrainSide));
     app.add_option("--steps", raw.steps, "Total training steps (a resumed run continues to it)")
-        ->default_str("300");
-    app.add_option("--lr", raw.lr, "Learning rate")->default_str("1e-4 (adam), 1e-2 (sgd)");
+        ->default_str("700");
+    app.add_option("--lr", raw.lr, "Learning rate")->default_str("2e-3 (adam), 1e-2 (sgd)");
     app.add_option("--schedule", raw.schedule,
                    "Learning-rate schedule: constant, cosine (to lr/100), step (halve every "
                    "steps/4)")
-        ->default_str("constant");
+        ->default_str("cosine");
     app.add_option("--optimizer", raw.optimizer, "adam or sgd (momentum 0.9)")
         ->default_str("adam");
     app.add_option("--hidden", raw.hidden, "Width of the hidden layers")->default_str("256");
@@ -103,7 +103,9 @@ void add_options(CLI::App& app, RawOptions& raw) {
     app.add_option("--activation", raw.activation, "sine, relu or tanh")->default_str("sine");
     app.add_option("--loss", raw.loss, "mse, or bce (sigmoid head; for binary images)")
         ->default_str("mse");
-    app.add_option("--batch", raw.batch, "Random pixels per step, or full")->default_str("full");
+    app.add_option("--batch", raw.batch, "Random pixels per step, or full")
+        ->default_str(std::to_string(kDefaultBatch) + " (full for images of up to " +
+                      std::to_string(kDefaultBatch) + " pixels)");
     app.add_option("--seed", raw.seed, "Seed of the initial weights and batch sampling")
         ->default_str("0");
     app.add_option("--snapshot-every", raw.snapshot_every,
@@ -199,7 +201,7 @@ std::string Size::to_string() const {
 }
 
 double Options::learning_rate() const {
-    return lr.value_or(optimizer == "sgd" ? 1e-2 : 1e-4);
+    return lr.value_or(optimizer == "sgd" ? 1e-2 : 2e-3);
 }
 
 std::int64_t Options::snapshot_interval() const {

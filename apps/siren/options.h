@@ -50,9 +50,9 @@ struct Options {
     std::string loss = "mse";
 
     // Training.
-    std::int64_t steps = 300;
+    std::int64_t steps = 700;
     std::optional<double> lr;  // default depends on the optimizer (see default_lr)
-    std::string schedule = "constant";
+    std::string schedule = "cosine";
     std::string optimizer = "adam";
     std::int64_t batch = 0;  // 0 = full batch (every pixel every step)
     std::uint64_t seed = 0;
@@ -71,7 +71,10 @@ struct Options {
 
 // The default training size when --train-size is not given: images larger than this
 // (either side) are scaled down to fit, keeping the aspect ratio. See docs/siren.md.
-constexpr int kDefaultTrainSide = 128;
+constexpr int kDefaultTrainSide = 256;
+// The default --batch for a new run on an image with more pixels than this; smaller images
+// train full batch. Chosen by measurement (docs/performance.md, time to quality).
+constexpr std::int64_t kDefaultBatch = 16384;
 
 // Parses argv. Returns nullopt after --help (printed to stdout: exit 0). Throws UsageError
 // for anything wrong: unknown option, missing value, zero/negative/non-numeric number, bad size.

@@ -49,6 +49,8 @@ void Trainer::prepare() {
     }
     check_render_budget(options_.renders, source_.channels);
     load_training_image();
+    if (!resume_ && !options_.was_given("--batch") && image_.pixel_count() > kDefaultBatch)
+        settings_.batch = kDefaultBatch;
     if (settings_.batch >= image_.pixel_count())
         throw UsageError("--batch " + std::to_string(settings_.batch) + " is not less than the " +
                          std::to_string(image_.pixel_count()) +

@@ -166,7 +166,8 @@ const BadInput kBadInputs[] = {
      "free; use a smaller --hidden or --layers"},
     {"TrainingOverMemoryNeedsBatch",
      [](auto& f, auto& o) {
-         return train(f, o, {"--hidden", "64", "--layers", "1000", "--train-size", "4096x4096"});
+         return train(f, o, {"--hidden", "64", "--layers", "1000", "--train-size", "4096x4096",
+                                   "--batch", "full"});
      },
      1, "use --batch "},
     {"CheckpointNotSafetensors",
@@ -236,7 +237,7 @@ TEST(SirenOutOfMemory, ReportsTheRequestAndSuggestsBatch) {
     // 1024x1024 pixels full batch: each (N, 64) layer output alone is 256 MiB.
     const std::vector<std::string> args =
         small_run(image, dir / "run", 2) +
-        Args{"--train-size", "1024x1024", "--hidden", "64"};
+        Args{"--train-size", "1024x1024", "--hidden", "64", "--batch", "full"};
     std::vector<std::string> argv{"/bin/sh", "-c", "ulimit -v 800000 && exec \"$0\" \"$@\""};
     const auto siren = siren_argv(args);
     argv.insert(argv.end(), siren.begin(), siren.end());

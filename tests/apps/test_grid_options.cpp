@@ -75,8 +75,10 @@ TEST(SirenOptions, DefaultsAndValues) {
     EXPECT_EQ(o->layers, 3);
     EXPECT_EQ(o->omega0, 30.0);
     EXPECT_EQ(o->first_layer_omega0(), 30.0);
-    EXPECT_EQ(o->learning_rate(), 1e-4);
-    EXPECT_EQ(o->batch, 0);
+    EXPECT_EQ(o->learning_rate(), 2e-3);
+    EXPECT_EQ(o->schedule, "cosine");
+    EXPECT_EQ(o->steps, 700);
+    EXPECT_EQ(o->batch, 0);  // the trainer picks kDefaultBatch for images larger than it
     EXPECT_EQ(o->snapshot_interval(), o->steps / 10);
     EXPECT_TRUE(o->given.count("--image"));
     EXPECT_FALSE(o->was_given("--hidden"));
