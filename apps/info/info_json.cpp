@@ -65,6 +65,10 @@ void print_json(const InfoReport& report) {
                 {"search_directories", dirs},
                 {"attempts", attempts},
                 {"backends", backends}};
+    json not_built = json::array();
+    for (const auto& [name, reason] : report.not_built)
+        not_built.push_back({{"name", name}, {"reason", reason}});
+    out["not_built"] = not_built;
     if (!report.error.empty()) out["error"] = report.error;
     std::cout << out.dump(2) << "\n";
 }

@@ -131,6 +131,9 @@ InfoReport collect_report(const std::vector<std::string>& plugin_dirs,
         return report;
     }
 
+#ifdef ANVIL_CUDA_NOT_BUILT_REASON
+    if (!registry.find("cuda")) report.not_built.emplace_back("cuda", ANVIL_CUDA_NOT_BUILT_REASON);
+#endif
     bool any_available = false;
     for (Backend* backend : registry.backends()) {
         report.backends.push_back(describe_backend(*backend, report.attempts));

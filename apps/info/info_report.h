@@ -6,6 +6,7 @@
 #include <array>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "anvil/device.h"
@@ -52,6 +53,9 @@ struct InfoReport {
     std::vector<DirectoryReport> directories;
     std::vector<LoadAttempt> attempts;
     std::vector<BackendReport> backends;  // all, or just the one asked for
+    // Backends of this source tree that this build of anvil left out, and why ("cuda": no
+    // CUDA compiler was found), when no plugin registered a backend of that name anyway.
+    std::vector<std::pair<std::string, std::string>> not_built;
     std::string error;                    // why anvil-info exits with status 1, if it does
 };
 

@@ -122,6 +122,8 @@ void print_text(const InfoReport& report, bool detailed) {
         print_backend(b, detailed);
         available += b.available ? 1 : 0;
     }
+    for (const auto& [name, reason] : report.not_built)
+        std::printf("\n%s  NOT BUILT\n  %s\n", name.c_str(), reason.c_str());
     if (!one_backend)
         std::printf("\n%zu backend%s, %d available\n", report.backends.size(),
                     report.backends.size() == 1 ? "" : "s", available);

@@ -249,5 +249,27 @@ TEST_F(InfoCli, CpuBackendShowsItsDeviceAndCapabilities) {
                                 HasSubstr("gemm                 yes")));
 }
 
+// A CPU-only build says that the cuda backend was not built, and why; a CUDA build loads the
+// cuda plugin (available or not) and says nothing of the kind.
+TEST_F(InfoCli, CudaIsEitherLoadedOrReportedAsNotBuilt) {
+    const ProcessResult r = info({"--json"}, false);
+    const json report = parse(r);
+    json cuda;  // null unless a backend named cuda was loaded
+    for (const json& b : report["backends"])
+        if (b["name"] == "cuda") cuda = b;
+    if (ANVIL_TEST_CUDA_BUILT) {
+        EXPECT_FALSE(cuda.is_null()) << r.out;
+        EXPECT_TRUE(report["not_built"].empty()) << r.out;
+    } else {
+        EXPECT_TRUE(cuda.is_null()) << r.out;
+        ASSERT_EQ(report["not_built"].size(), 1u) << r.out;
+        EXPECT_EQ(report["not_built"][0]["name"], "cuda");
+        EXPECT_NE(report["not_built"][0]["reason"].get<std::string>().find("ANVIL_CUDA"),
+                  std::string::npos);
+        const ProcessResult text = info({}, false);
+        EXPECT_NE(text.out.find("cuda  NOT BUILT"), std::string::npos) << text.out;
+    }
+}
+
 }  // namespace
 }  // namespace anvil
