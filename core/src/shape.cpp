@@ -6,18 +6,26 @@
 
 namespace anvil {
 
-namespace {
-void check_dims(const std::vector<std::int64_t>& dims) {
-    if (dims.size() > static_cast<std::size_t>(Shape::kMaxRank))
-        throw Error("[shape] rank " + std::to_string(dims.size()) + " exceeds the maximum of " +
-                    std::to_string(Shape::kMaxRank));
-    for (std::int64_t d : dims)
-        if (d < 0) throw Error("[shape] negative dimension " + std::to_string(d));
+void Shape::assign(const std::int64_t* dims, std::size_t count) {
+    if (count > static_cast<std::size_t>(kMaxRank))
+        throw Error("[shape] rank " + std::to_string(count) + " exceeds the maximum of " +
+                    std::to_string(kMaxRank));
+    for (std::size_t i = 0; i < count; ++i) {
+        if (dims[i] < 0) throw Error("[shape] negative dimension " + std::to_string(dims[i]));
+        dims_[i] = dims[i];
+    }
+    rank_ = static_cast<int>(count);
 }
-}  // namespace
 
-Shape::Shape(std::initializer_list<std::int64_t> dims) : dims_(dims) { check_dims(dims_); }
-Shape::Shape(std::vector<std::int64_t> dims) : dims_(std::move(dims)) { check_dims(dims_); }
+Shape::Shape(std::initializer_list<std::int64_t> dims) { assign(dims.begin(), dims.size()); }
+Shape::Shape(std::vector<std::int64_t> dims) { assign(dims.data(), dims.size()); }
+
+std::int64_t Shape::operator[](int axis) const {
+    if (axis < 0 || axis >= rank_)
+        throw Error("[shape] axis " + std::to_string(axis) + " out of range for rank " +
+                    std::to_string(rank_));
+    return dims_[static_cast<std::size_t>(axis)];
+}
 
 std::int64_t Shape::dim(int axis) const {
     return dims_[static_cast<std::size_t>(normalize_axis("shape", axis, rank()))];
@@ -25,15 +33,23 @@ std::int64_t Shape::dim(int axis) const {
 
 std::int64_t Shape::numel() const {
     std::int64_t n = 1;
-    for (std::int64_t d : dims_) n *= d;
+    for (int i = 0; i < rank_; ++i) n *= dims_[static_cast<std::size_t>(i)];
     return n;
+}
+
+bool Shape::operator==(const Shape& other) const {
+    if (rank_ != other.rank_) return false;
+    for (int i = 0; i < rank_; ++i)
+        if (dims_[static_cast<std::size_t>(i)] != other.dims_[static_cast<std::size_t>(i)])
+            return false;
+    return true;
 }
 
 std::string Shape::to_string() const {
     std::string s = "(";
-    for (std::size_t i = 0; i < dims_.size(); ++i) {
+    for (int i = 0; i < rank_; ++i) {
         if (i) s += ",";
-        s += std::to_string(dims_[i]);
+        s += std::to_string(dims_[static_cast<std::size_t>(i)]);
     }
     return s + ")";
 }

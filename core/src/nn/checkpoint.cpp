@@ -13,7 +13,7 @@ namespace anvil::nn {
 
 namespace {
 constexpr const char* kFormat = "anvil-mlp";
-constexpr const char* kFormatVersion = "1";
+constexpr int kFormatVersion = 1;
 constexpr const char* kOptimizerPrefix = "optimizer.";
 
 std::string bool_text(bool value) { return value ? "true" : "false"; }
@@ -94,7 +94,7 @@ void save_checkpoint(const std::string& path, const Mlp& model, const Optimizer*
     SafetensorsFile file;
     file.metadata = architecture_metadata(model.config());
     file.metadata["format"] = kFormat;
-    file.metadata["format_version"] = kFormatVersion;
+    file.metadata["format_version"] = std::to_string(kFormatVersion);
     file.metadata["step"] = std::to_string(step);
     file.metadata["dtype"] = dtype_name(model.dtype());
     file.metadata["optimizer"] = optimizer ? optimizer_name(optimizer->kind()) : "none";
@@ -126,9 +126,9 @@ Checkpoint Checkpoint::read(const std::string& path) {
     if (meta.text("format") != kFormat)
         meta.fail("not an anvil checkpoint: metadata 'format' is '" + meta.text("format") +
                   "', expected '" + kFormat + "'");
-    if (meta.text("format_version") != kFormatVersion)
+    if (meta.text("format_version") != std::to_string(kFormatVersion))
         meta.fail("format version " + meta.text("format_version") +
-                  " is not the one this anvil reads (" + kFormatVersion + ")");
+                  " is not the one this anvil reads (" + std::to_string(kFormatVersion) + ")");
     MlpConfig& c = ck.config_;
     c.in_features = meta.integer("arch.in_features");
     c.out_features = meta.integer("arch.out_features");
