@@ -30,6 +30,24 @@ void check_linear(const char* op, Op code, const Tensor& x, const Tensor& w) {
                     " x w^T " + w.shape().to_string() + "^T");
     require_supported(code, x);
 }
+// The prologue of an optimizer update: every slot names its tensors, and every parameter is
+// on the first one's device with its dtype (a backend runs all slots in one call).
+template <typename Slot>
+const Tensor& check_optimizer_slots(const char* op, Op code, std::span<const Slot> slots) {
+    for (const Slot& s : slots)
+        if (!s.param || !s.grad) throw Error(tag(op) + "a slot has no parameter or gradient");
+    const Tensor& first = *slots[0].param;
+    require_defined(op, first, "parameter");
+    require_floating(op, first);
+    require_supported(code, first);
+    for (const Slot& s : slots) {
+        require_defined(op, *s.param, "parameter");
+        require_same_device(op, first, *s.param);
+        require_same_dtype(op, first, *s.param);
+        check_operand(op, *s.param, *s.grad, s.param->shape(), "gradient");
+    }
+    return first;
+}
 }  // namespace
 
 void linear_act_forward(Activation act, double omega, const Tensor& x, const Tensor& w,
@@ -81,14 +99,9 @@ void adam_update(std::span<const AdamSlot> slots, const AdamParams& params) {
     if (params.step < 1) throw Error(tag(op) + "step must be >= 1, got " + std::to_string(params.step));
     if (!(params.beta1 >= 0 && params.beta1 < 1) || !(params.beta2 >= 0 && params.beta2 < 1))
         throw Error(tag(op) + "betas must lie in [0, 1)");
-    const Tensor& first = *slots[0].param;
-    require_defined(op, first, "parameter");
-    require_floating(op, first);
-    require_supported(Op::adam_update, first);
+    const Tensor& first = check_optimizer_slots(op, Op::adam_update, slots);
     for (const AdamSlot& s : slots) {
-        require_defined(op, *s.param, "parameter");
-        require_same_device(op, first, *s.param);
-        check_operand(op, *s.param, *s.grad, s.param->shape(), "gradient");
+        if (!s.m || !s.v) throw Error(tag(op) + "a slot has no moment tensors m and v");
         check_operand(op, *s.param, *s.m, s.param->shape(), "first moment m");
         check_operand(op, *s.param, *s.v, s.param->shape(), "second moment v");
     }
@@ -98,14 +111,8 @@ void adam_update(std::span<const AdamSlot> slots, const AdamParams& params) {
 void sgd_update(std::span<const SgdSlot> slots, const SgdParams& params) {
     const char* op = "sgd_update";
     if (slots.empty()) return;
-    const Tensor& first = *slots[0].param;
-    require_defined(op, first, "parameter");
-    require_floating(op, first);
-    require_supported(Op::sgd_update, first);
+    const Tensor& first = check_optimizer_slots(op, Op::sgd_update, slots);
     for (const SgdSlot& s : slots) {
-        require_defined(op, *s.param, "parameter");
-        require_same_device(op, first, *s.param);
-        check_operand(op, *s.param, *s.grad, s.param->shape(), "gradient");
         if (params.momentum != 0.0 && !s.velocity)
             throw Error(tag(op) + "momentum " + number(params.momentum) +
                         " needs a velocity tensor for every parameter");

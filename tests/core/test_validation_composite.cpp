@@ -149,6 +149,15 @@ TEST_P(CompositeValidation, SgdChecksMomentumVelocityAndGradients) {
     EXPECT_EQ(sgd({&p, &far, nullptr}, SgdParams{}), mixed("sgd_update"));
     Tensor undefined;
     EXPECT_EQ(sgd({&undefined, &g, nullptr}, SgdParams{}), kSgd + "parameter is an undefined tensor");
+    // All slots run in one backend call, so they share one dtype; no slot may omit a tensor.
+    Tensor p64 = f64(Shape{2}), g64 = f64(Shape{2});
+    const SgdSlot mixed_dtypes[] = {{&p, &g, nullptr}, {&p64, &g64, nullptr}};
+    EXPECT_EQ(error_of([&] { sgd_update(mixed_dtypes, SgdParams{}); }),
+              kSgd + "dtypes differ: f32 and f64");
+    EXPECT_EQ(sgd({&p, nullptr, nullptr}, SgdParams{}), kSgd + "a slot has no parameter or gradient");
+    const AdamSlot no_moments[] = {{&p, &g, nullptr, nullptr}};
+    EXPECT_EQ(error_of([&] { adam_update(no_moments, AdamParams{}); }),
+              "[adam_update] a slot has no moment tensors m and v");
 }
 
 }  // namespace
