@@ -120,7 +120,7 @@ inline AdamCoefficients<T> adam_coefficients(double lr, double beta1, double bet
 template <typename T>
 ANVIL_HD void adam_step(T& p, T g, T& m, T& v, const AdamCoefficients<T>& k) {
     m = k.beta1 * m + k.one_minus_beta1 * g;
-    v = k.beta2 * v + k.one_minus_beta2 * g * g;
+    v = k.beta2 * v + k.one_minus_beta2 * (g * g);
     const T m_hat = m * k.c1;
     const T v_hat = v * k.c2;
     p -= k.lr * m_hat / (std::sqrt(v_hat) + k.eps);

@@ -4,6 +4,7 @@
 // defaults in core/src/device_composites.cpp.
 #include <cmath>
 
+#include "common/elementwise.h"
 #include "cpu_device.h"
 #include "parallel.h"
 
@@ -45,45 +46,25 @@ template <typename Slot> Index total_elements(std::span<const Slot> slots) {
     return total;
 }
 
-template <typename T> struct AdamConstants {
-    T beta1, beta2, one_minus_beta1, one_minus_beta2, lr, eps, c1, c2;
-};
-
 // One slot's elements [0, n). The pointers are distinct tensors (checked by the caller), so
 // __restrict lets the compiler vectorise (vsqrtps / vdivps) without runtime alias checks.
 template <typename T>
 void adam_run(T* __restrict param, const T* __restrict grad, T* __restrict m, T* __restrict v,
-              Index n, const AdamConstants<T>& k) {
-    for (Index i = 0; i < n; ++i) {
-        const T g = grad[i];
-        const T mi = k.beta1 * m[i] + k.one_minus_beta1 * g;
-        const T vi = k.beta2 * v[i] + k.one_minus_beta2 * (g * g);
-        m[i] = mi;
-        v[i] = vi;
-        param[i] -= k.lr * ((mi * k.c1) / (std::sqrt(vi * k.c2) + k.eps));
-    }
+              Index n, const common::AdamCoefficients<T>& k) {
+    for (Index i = 0; i < n; ++i) common::adam_step(param[i], grad[i], m[i], v[i], k);
 }
 
-// The same update when some of the four tensors share storage (in the order the core
-// default applies it: m, then v, then the parameter).
+// The same update when some of the four tensors share storage: adam_step reads the gradient
+// first and writes m, then v, then the parameter, the order of the core default.
 template <typename T>
-void adam_run_aliased(T* param, const T* grad, T* m, T* v, Index n, const AdamConstants<T>& k) {
-    for (Index i = 0; i < n; ++i) {
-        const T g = grad[i];
-        m[i] = k.beta1 * m[i] + k.one_minus_beta1 * g;
-        v[i] = k.beta2 * v[i] + k.one_minus_beta2 * (g * g);
-        param[i] -= k.lr * ((m[i] * k.c1) / (std::sqrt(v[i] * k.c2) + k.eps));
-    }
+void adam_run_aliased(T* param, const T* grad, T* m, T* v, Index n,
+                      const common::AdamCoefficients<T>& k) {
+    for (Index i = 0; i < n; ++i) common::adam_step(param[i], grad[i], m[i], v[i], k);
 }
 
 template <typename T> void adam_typed(std::span<const AdamSlot> slots, const AdamParams& p) {
-    // 1 - beta is formed in double and then rounded: 1 - 0.999f in float would be 1.3e-5
-    // off in relative terms, which the second moment would inherit.
-    const AdamConstants<T> k{static_cast<T>(p.beta1), static_cast<T>(p.beta2),
-                             static_cast<T>(1.0 - p.beta1), static_cast<T>(1.0 - p.beta2),
-                             static_cast<T>(p.lr), static_cast<T>(p.eps),
-                             static_cast<T>(1.0 / (1.0 - std::pow(p.beta1, static_cast<double>(p.step)))),
-                             static_cast<T>(1.0 / (1.0 - std::pow(p.beta2, static_cast<double>(p.step))))};
+    const common::AdamCoefficients<T> k =
+        common::adam_coefficients<T>(p.lr, p.beta1, p.beta2, p.eps, p.step);
     parallel_elements(total_elements(slots), [&](Index begin, Index end, int) {
         for_each_slot_part(slots, begin, end, [&](const AdamSlot& s, Index lo, Index hi) {
             T* param = s.param->data_as<T>() + lo;
