@@ -100,17 +100,6 @@ RunResult run_program(const std::vector<std::string>& argv) {
 
 RunResult run_siren(const std::vector<std::string>& args) { return run_program(siren_argv(args)); }
 
-ScratchDir::ScratchDir() {
-    std::string pattern = (fs::temp_directory_path() / "anvil-siren-test-XXXXXX").string();
-    if (!mkdtemp(pattern.data())) throw std::runtime_error("mkdtemp failed");
-    path_ = pattern;
-}
-
-ScratchDir::~ScratchDir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-}
-
 Image pattern_image(int width, int height, int channels) {
     Image img(width, height, channels);
     for (int y = 0; y < height; ++y)
@@ -124,7 +113,7 @@ Image pattern_image(int width, int height, int channels) {
     return img;
 }
 
-std::string write_pattern_png(const ScratchDir& dir, const std::string& name, int width,
+std::string write_pattern_png(const TempDir& dir, const std::string& name, int width,
                               int height, int channels) {
     const std::string path = dir / name;
     write_png(path, pattern_image(width, height, channels));

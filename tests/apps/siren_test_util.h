@@ -2,6 +2,8 @@
 // background for signals), scratch directories, generated test images, and reading outputs.
 #pragma once
 
+#include "support/temp_dir.h"
+
 #include <sys/types.h>
 
 #include <cstdint>
@@ -52,24 +54,12 @@ RunResult run_siren(const std::vector<std::string>& args);
 // argv for anvil-siren with `args` (for Process).
 std::vector<std::string> siren_argv(const std::vector<std::string>& args);
 
-// A fresh directory under the system's temp dir, removed with everything in it.
-class ScratchDir {
-public:
-    ScratchDir();
-    ~ScratchDir();
-    ScratchDir(const ScratchDir&) = delete;
-    ScratchDir& operator=(const ScratchDir&) = delete;
-    const std::string& path() const { return path_; }
-    std::string operator/(const std::string& name) const { return path_ + "/" + name; }
-
-private:
-    std::string path_;
-};
+using ::anvil::test::TempDir;
 
 // A smooth pattern with a bright disc: easy for a small SIREN, not constant.
 Image pattern_image(int width, int height, int channels);
 // Writes pattern_image as PNG into dir and returns the path.
-std::string write_pattern_png(const ScratchDir& dir, const std::string& name, int width,
+std::string write_pattern_png(const TempDir& dir, const std::string& name, int width,
                               int height, int channels = 1);
 
 // A small, fast SIREN for tests: 2 hidden layers of 32, lr 1e-3, cpu default, quiet.

@@ -35,7 +35,7 @@ public:
     }
     std::string image, text, empty, truncated_png, checkpoint, truncated_ckpt, corrupt_ckpt,
         foreign_ckpt, blocker;
-    ScratchDir dir;
+    TempDir dir;
 
 private:
     BadInputFiles() {
@@ -87,7 +87,7 @@ class SirenBadInput : public ::testing::TestWithParam<BadInput> {};
 
 TEST_P(SirenBadInput, FailsWithOneClearLine) {
     const BadInputFiles& f = BadInputFiles::get();
-    ScratchDir out;
+    TempDir out;
     const RunResult r = run_siren(GetParam().args(f, out / "out") + std::vector<std::string>{"--quiet"});
     EXPECT_EQ(r.exit_code, GetParam().exit_code) << r.err;
     EXPECT_EQ(r.err.rfind("anvil-siren: error: ", 0), 0u) << r.err;
@@ -209,7 +209,7 @@ INSTANTIATE_TEST_SUITE_P(Cases, SirenBadInput, ::testing::ValuesIn(kBadInputs),
 // An absurd learning rate overflows the loss. The run stops at that step, says so, suggests a
 // lower rate, and keeps the last checkpoint written before it.
 TEST(SirenDivergence, StopsKeepsLastGoodCheckpointAndSuggestsLowerLr) {
-    ScratchDir dir;
+    TempDir dir;
     const std::string image = write_pattern_png(dir, "p.png", 16, 16);
     const std::string out = dir / "run";
     const RunResult r = run_siren(small_run(image, out, 50) +
@@ -232,7 +232,7 @@ TEST(SirenDivergence, StopsKeepsLastGoodCheckpointAndSuggestsLowerLr) {
 // the process) surfaces as anvil::OutOfMemoryError: the message says how much was asked and
 // suggests --batch.
 TEST(SirenOutOfMemory, ReportsTheRequestAndSuggestsBatch) {
-    ScratchDir dir;
+    TempDir dir;
     const std::string image = write_pattern_png(dir, "p.png", 16, 16);
     // 1024x1024 pixels full batch: each (N, 64) layer output alone is 256 MiB.
     const std::vector<std::string> args =
@@ -251,7 +251,7 @@ TEST(SirenOutOfMemory, ReportsTheRequestAndSuggestsBatch) {
 
 // A failed run into a directory holding an earlier run's outputs changes none of them.
 TEST(SirenFailure, LeavesEarlierOutputsUntouched) {
-    ScratchDir dir;
+    TempDir dir;
     const std::string image = write_pattern_png(dir, "p.png", 16, 16);
     const std::string out = dir / "run";
     ASSERT_EQ(run_siren(small_run(image, out, 10)).exit_code, 0);
@@ -282,7 +282,7 @@ TEST(SirenFailure, LeavesEarlierOutputsUntouched) {
 class SirenSignal : public ::testing::TestWithParam<int> {};
 
 TEST_P(SirenSignal, WritesOutputsAndExits130) {
-    ScratchDir dir;
+    TempDir dir;
     const std::string image = write_pattern_png(dir, "p.png", 16, 16);
     const std::string out = dir / "run";
     std::vector<std::string> args = small_run(image, out, 100000000);

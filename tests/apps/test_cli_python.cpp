@@ -17,7 +17,7 @@ TEST(SirenCheckpoint, OpensInPythonSafetensorsAndReproducesTheReconstruction) {
     if (probe.exit_code != 0)
         GTEST_SKIP() << python << " lacks safetensors or numpy (scripts/setup.sh installs them): "
                      << probe.err;
-    ScratchDir dir;
+    TempDir dir;
     const std::string image = write_pattern_png(dir, "p.png", 20, 14);
     const RunResult r = run_siren(small_run(image, dir / "run", 30));
     ASSERT_EQ(r.exit_code, 0) << r.err;

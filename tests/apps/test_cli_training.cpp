@@ -35,7 +35,7 @@ protected:
     std::vector<std::string> on_backend() const {
         return {"--backend", GetParam(), "--plugin-dir", external_plugin_dir()};
     }
-    ScratchDir dir_;
+    TempDir dir_;
 };
 
 // 32x24 pattern, 2x32 SIREN, 300 steps of Adam at 1e-3: about 45 dB on cpu; 30 dB is the floor.
@@ -102,7 +102,7 @@ INSTANTIATE_TEST_SUITE_P(Backends, SirenOnBackend, ::testing::Values("cpu", "ref
 TEST(SirenCrossBackend, CpuAndReferenceLossCurvesAgree) {
     if (!backend_built("reference"))
         GTEST_SKIP() << "reference plugin not built in " << external_plugin_dir();
-    ScratchDir dir;
+    TempDir dir;
     const std::string image = write_pattern_png(dir, "pattern.png", 24, 24);
     const std::vector<std::string> common{"--seed", "7", "--plugin-dir", external_plugin_dir()};
     const RunResult a = run_siren(small_run(image, dir / "cpu", 150) + common);
@@ -142,7 +142,7 @@ void expect_same_parameters(const std::string& a_path, const std::string& b_path
 // half (--steps 20) would decay on another curve than the whole run's first 20 steps.
 void check_resume(std::vector<std::string> extra) {
     extra.insert(extra.end(), {"--schedule", "constant"});
-    ScratchDir dir;
+    TempDir dir;
     const std::string image = write_pattern_png(dir, "pattern.png", 24, 20);
     ASSERT_EQ(run_siren(small_run(image, dir / "whole", 40) + extra).exit_code, 0);
     ASSERT_EQ(run_siren(small_run(image, dir / "split", 20) + extra).exit_code, 0);
@@ -166,7 +166,7 @@ TEST(SirenResume, RandomBatchMatchesUninterruptedRun) { check_resume({"--batch",
 TEST(SirenResume, ResumesOnAnotherBackend) {
     if (!backend_built("reference"))
         GTEST_SKIP() << "reference plugin not built in " << external_plugin_dir();
-    ScratchDir dir;
+    TempDir dir;
     const std::string image = write_pattern_png(dir, "pattern.png", 16, 16);
     ASSERT_EQ(run_siren(small_run(image, dir / "run", 10)).exit_code, 0);
     const RunResult r = run_siren(small_run(image, dir / "run", 20) +
@@ -191,7 +191,7 @@ void PrintTo(const Variant& variant, std::ostream* os) { *os << variant.name; }
 class SirenVariant : public ::testing::TestWithParam<Variant> {};
 
 TEST_P(SirenVariant, Learns) {
-    ScratchDir dir;
+    TempDir dir;
     std::string image = write_pattern_png(dir, "pattern.png", 24, 24);
     if (GetParam().binary_image) {
         Image img = pattern_image(24, 24, 1);
@@ -218,7 +218,7 @@ INSTANTIATE_TEST_SUITE_P(
     [](const auto& p) { return std::string(p.param.name); });
 
 TEST(SirenCli, AutoBackendIsAnnouncedAndRgbImagesTrain) {
-    ScratchDir dir;
+    TempDir dir;
     const std::string image = write_pattern_png(dir, "rgb.png", 20, 16, 3);
     std::vector<std::string> args = small_run(image, dir / "run", 20);
     args.pop_back();  // not --quiet: the announcement is what we check

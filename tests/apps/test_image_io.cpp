@@ -91,7 +91,7 @@ std::vector<std::uint8_t> rgba_bytes(int w, int h) {
 }
 
 TEST(SirenImageLoad, Png8BitGreyRoundTrips) {
-    ScratchDir dir;
+    TempDir dir;
     Image img = pattern_image(9, 7, 1);
     write_png(dir / "g.png", img);
     ImageInfo info;
@@ -106,7 +106,7 @@ TEST(SirenImageLoad, Png8BitGreyRoundTrips) {
 }
 
 TEST(SirenImageLoad, Png16BitKeepsFullPrecision) {
-    ScratchDir dir;
+    TempDir dir;
     const std::vector<std::uint16_t> samples{0, 1, 257, 32768, 65534, 65535};
     write_bytes(dir / "g16.png", png16_grey(3, 2, samples));
     ImageInfo info;
@@ -120,7 +120,7 @@ TEST(SirenImageLoad, Png16BitKeepsFullPrecision) {
 }
 
 TEST(SirenImageLoad, RgbaDropsAlphaAndGreyAlphaStaysGrey) {
-    ScratchDir dir;
+    TempDir dir;
     const auto px = rgba_bytes(5, 4);
     ASSERT_TRUE(stbi_write_png((dir / "rgba.png").c_str(), 5, 4, 4, px.data(), 5 * 4));
     ImageInfo info;
@@ -139,7 +139,7 @@ TEST(SirenImageLoad, RgbaDropsAlphaAndGreyAlphaStaysGrey) {
 }
 
 TEST(SirenImageLoad, JpegBmpTgaAndGifFirstFrame) {
-    ScratchDir dir;
+    TempDir dir;
     const auto px = rgba_bytes(8, 6);
     std::vector<std::uint8_t> rgb;
     for (std::size_t i = 0; i < px.size(); i += 4) rgb.insert(rgb.end(), {px[i], px[i + 1], px[i + 2]});
@@ -187,7 +187,7 @@ void expect_load_error(const std::string& path, const std::string& part) {
 }
 
 TEST(SirenImageLoad, BadFilesGiveOneLineErrors) {
-    ScratchDir dir;
+    TempDir dir;
     expect_load_error(dir / "missing.png", "cannot open: No such file or directory");
     expect_load_error(dir.path(), "is a directory");
     write_bytes(dir / "empty.png", {});

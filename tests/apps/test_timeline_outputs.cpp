@@ -89,7 +89,7 @@ TEST(SirenTimeline, GifHasEveryFrameAndExactGreyLevels) {
 }
 
 TEST(SirenTimeline, RgbGifSharesOnePaletteAndContactSheetHoldsThumbnails) {
-    ScratchDir dir;
+    TempDir dir;
     std::vector<Frame> frames;
     for (int f = 0; f < 20; ++f) frames.push_back({f * 10, pattern_image(300, 200, 3)});
     write_timeline_gif(dir / "t.gif", frames);
@@ -107,7 +107,7 @@ TEST(SirenTimeline, RgbGifSharesOnePaletteAndContactSheetHoldsThumbnails) {
 }
 
 TEST(SirenOutputs, DirectoryChecks) {
-    ScratchDir dir;
+    TempDir dir;
     EXPECT_NO_THROW(prepare_output_dir(dir / "a/b/c"));
     EXPECT_TRUE(std::filesystem::is_directory(dir / "a/b/c"));
     std::ofstream(dir / "file") << "x";
@@ -116,7 +116,7 @@ TEST(SirenOutputs, DirectoryChecks) {
 }
 
 TEST(SirenOutputs, MetricsRoundTripAndSnapshots) {
-    ScratchDir dir;
+    TempDir dir;
     std::vector<MetricRow> rows;
     for (int s = 1; s <= 5; ++s) rows.push_back({s, 1.0 / s, 10.0 + s, 1e-4, 0.5 * s});
     write_text_file(dir / "metrics.csv", format_metrics(rows));

@@ -1,10 +1,7 @@
 // Helpers shared by the anvil::nn tests (see nn_test_util.h).
 #include "nn_test_util.h"
 
-#include <atomic>
-#include <filesystem>
 
-#include <unistd.h>
 
 namespace anvil::nn::test {
 
@@ -34,23 +31,6 @@ std::vector<double> random_values(Rng& rng, std::int64_t n, double lo, double hi
     std::vector<double> out(static_cast<std::size_t>(n));
     for (double& v : out) v = rng.uniform(lo, hi);
     return out;
-}
-
-TempDir::TempDir() {
-    static std::atomic<int> counter{0};
-    const auto base =
-        std::filesystem::temp_directory_path() /
-        ("anvil-nn-test-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
-    std::filesystem::remove_all(base);
-    std::filesystem::create_directories(base);
-    path_ = base.string();
-}
-
-TempDir::~TempDir() {
-    std::error_code ec;
-    std::filesystem::permissions(path_, std::filesystem::perms::owner_all,
-                                 std::filesystem::perm_options::add, ec);
-    std::filesystem::remove_all(path_, ec);
 }
 
 }  // namespace anvil::nn::test

@@ -2,6 +2,8 @@
 // built), host <-> device transfers as doubles, seeded random data, and the float64 guard.
 #pragma once
 
+#include "support/temp_dir.h"
+
 #include <gtest/gtest.h>
 
 #include <memory>
@@ -24,19 +26,7 @@ std::vector<double> download(const Tensor& t);
 
 std::vector<double> random_values(Rng& rng, std::int64_t n, double lo, double hi);
 
-// A fresh empty directory under the system temp dir, removed by the destructor.
-class TempDir {
-public:
-    TempDir();
-    ~TempDir();
-    TempDir(const TempDir&) = delete;
-    TempDir& operator=(const TempDir&) = delete;
-    const std::string& path() const { return path_; }
-    std::string file(const std::string& name) const { return path_ + "/" + name; }
-
-private:
-    std::string path_;
-};
+using ::anvil::test::TempDir;
 
 // Runs fn and returns the anvil::Error message it throws ("" when it does not throw).
 template <typename Fn>
