@@ -1,8 +1,6 @@
 // Helpers shared by the anvil::nn tests (see nn_test_util.h).
 #include "nn_test_util.h"
 
-
-
 namespace anvil::nn::test {
 
 std::shared_ptr<Device> cpu() { return anvil::device("cpu"); }
