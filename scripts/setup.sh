@@ -6,7 +6,7 @@
 set -euo pipefail
 build_dir=${1:-build}
 
-packages=(build-essential cmake ninja-build pkg-config
+packages=(build-essential cmake ninja-build
           libeigen3-dev libgtest-dev libgmock-dev libbenchmark-dev
           libstb-dev libcli11-dev nlohmann-json3-dev libgif-dev
           python3 python3-venv)
