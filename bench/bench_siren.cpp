@@ -1,7 +1,9 @@
 // anvil-bench-siren: times the end-to-end SIREN training step (siren_step.h) per backend and
 // size, and in the same run the step's GEMMs alone, interleaved rep by rep so machine load
 // hits both alike. Reports median ms/step, effective GFLOP/s, step/GEMM, CPU time (busy
-// cores = CPU time / wall time), load average and peak RSS, as a table and optionally as JSON (scripts/bench-pytorch.py reads it for the side-by-side).
+// cores = CPU time / wall time), load average and peak RSS (plus, on a GPU, the device memory
+// in use), as a table and optionally as JSON (scripts/bench-pytorch.py reads it for the
+// side-by-side).
 #include <CLI/CLI.hpp>
 #include <sys/resource.h>
 
@@ -59,6 +61,10 @@ struct Result {
     double gflop = 0, first_loss = 0, last_loss = 0;
     std::size_t peak_rss = 0;
     bool rss_per_size = false;
+    // total - free of the device's memory_info() after the timed steps: for cuda the GPU's
+    // memory in use (cudaMemGetInfo: the context and the memory pool count); for the host
+    // backends the whole machine's used RAM, so only peak RSS speaks for them.
+    std::size_t device_memory_in_use = 0;
 };
 
 Result run(const std::string& backend, std::int64_t side, int layers, int warmup, int reps) {
@@ -88,6 +94,8 @@ Result run(const std::string& backend, std::int64_t side, int layers, int warmup
     r.load_after = load_average();
     r.last_loss = model.loss();
     r.peak_rss = anvil::bench::peak_rss_bytes();
+    const anvil::MemoryInfo memory = device->memory_info();
+    r.device_memory_in_use = memory.total_bytes - memory.free_bytes;
     return r;
 }
 
@@ -113,7 +121,8 @@ nlohmann::json to_json(const Result& r) {
             {"loss_first", r.first_loss},
             {"loss_last", r.last_loss},
             {"peak_rss_bytes", r.peak_rss},
-            {"peak_rss_per_size", r.rss_per_size}};
+            {"peak_rss_per_size", r.rss_per_size},
+            {"device_memory_in_use_bytes", r.device_memory_in_use}};
 }
 
 }  // namespace
