@@ -193,12 +193,22 @@ void register_step(const std::string& backend, const DevicePtr& device) {
 }  // namespace
 
 int main(int argc, char** argv) {
-    // Our one flag, --backend=a,b, is taken out before Google Benchmark parses the rest.
+    // Our one flag, --backend a,b (or --backend=a,b), is taken out before Google Benchmark
+    // parses the rest.
     std::string only;
     int kept = 1;
     for (int i = 1; i < argc; ++i) {
-        if (std::strncmp(argv[i], "--backend=", 10) == 0) only = argv[i] + 10;
-        else argv[kept++] = argv[i];
+        if (std::strncmp(argv[i], "--backend=", 10) == 0) {
+            only = argv[i] + 10;
+        } else if (std::strcmp(argv[i], "--backend") == 0) {
+            if (i + 1 == argc) {
+                std::fprintf(stderr, "anvil-bench-ops: --backend needs a value (e.g. cpu,cuda)\n");
+                return 1;
+            }
+            only = argv[++i];
+        } else {
+            argv[kept++] = argv[i];
+        }
     }
     argc = kept;
     benchmark::Initialize(&argc, argv);

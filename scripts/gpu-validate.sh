@@ -3,7 +3,7 @@
 # "Validating on a GPU"): builds anvil with the CUDA backend, runs every test (the cuda kernel
 # tests and the conformance suite on cuda included), anvil-siren on the bundled image with
 # --backend cuda (exact FP32 and TF32), the SIREN step benchmark (cuda vs cpu vs PyTorch on the
-# same GPU), and last compute-sanitizer (memcheck, racecheck) over the kernel tests and a short
+# same GPU) and the per-op benchmarks, and last compute-sanitizer (memcheck, racecheck) over the kernel tests and a short
 # training run.
 #
 # For a GPU machine without Debian's packages or a network (the lent machine): run
@@ -110,6 +110,10 @@ if want bench; then
   backends=$dut; [ "$dut" = cpu ] || backends="$dut,cpu"
   step "bench-$backends" 600 "$out/bench.log" "$bin/anvil-bench-siren" --backend "$backends" \
     --layers 3 --sizes "$bench_sizes" --warmup 3 --reps 10 --json "$out/bench.json"
+  # Per-op timings at SIREN's shapes (GEMM GFLOP/s, elementwise bandwidth, reductions, fused
+  # composites vs the core defaults), synchronised per iteration.
+  step "bench-ops-$dut" 300 "$out/bench.log" "$bin/anvil-bench-ops" --backend "$dut" \
+    --benchmark_min_time=0.2
   precisions=fp32; [ "$dut" = cuda ] && precisions="fp32 tf32"
   for precision in $precisions; do
     flag=(); [ $precision = tf32 ] && flag=(--tf32)
