@@ -72,8 +72,11 @@ if want env; then
 fi
 
 if want build; then
+  # CMAKE_POLICY_VERSION_MINIMUM: a CMake 4 there must still accept the staged packages'
+  # CMake configs (it is ignored by CMake 3).
   step configure 300 "$out/build.log" cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release \
-    -DANVIL_CUDA=ON -DCMAKE_CUDA_ARCHITECTURES="$arch" -DANVIL_TEST_PYTHON="$python" "${cmake_prefix[@]}"
+    -DANVIL_CUDA=ON -DCMAKE_CUDA_ARCHITECTURES="$arch" -DANVIL_TEST_PYTHON="$python" \
+    -DCMAKE_POLICY_VERSION_MINIMUM=3.5 "${cmake_prefix[@]}"
   step build 900 "$out/build.log" cmake --build "$build" --parallel "$jobs"
   step reference-plugin 300 "$out/build.log" scripts/build-reference-plugin.sh "$build"
   grep -c "warning:" "$out/build.log" | xargs -I{} echo "      build warnings: {}" | tee -a "$summary"
