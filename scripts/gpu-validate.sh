@@ -12,7 +12,7 @@
 #   scripts/gpu-validate.sh [OUT_DIR]          (default $OUT, else gpu-validation)
 # environment: STEPS    which steps, in order (default: env build tests siren bench sanitize)
 #              BUILD_DIR (build-gpu; kept between runs, so a rerun rebuilds only what changed)
-#              CUDA_ARCH (CMAKE_CUDA_ARCHITECTURES, default native: only this GPU's code)
+#              CUDA_ARCH (CMAKE_CUDA_ARCHITECTURES; default this GPU's, as nvidia-smi reports it)
 #              BENCH_SIZES (256,512); PYTHON, one with torch (python3)
 #              BACKEND  the backend under test (cuda). BACKEND=cpu on a machine without a GPU
 #                       runs every step on the cpu backend instead: a dry run of this script.
@@ -26,7 +26,9 @@ cd "$(dirname "$0")/.."
 out=${1:-${OUT:-gpu-validation}}
 build=${BUILD_DIR:-build-gpu}
 steps=${STEPS:-env build tests siren bench sanitize}
-arch=${CUDA_ARCH:-native}
+# This GPU's architecture from the driver (9.0 -> 90); CMake's "native" needs CMake >= 3.24.
+gpu_arch=$(nvidia-smi --query-gpu=compute_cap --format=csv,noheader 2>/dev/null | head -1 | tr -d '. ')
+arch=${CUDA_ARCH:-${gpu_arch:-native}}
 dut=${BACKEND:-cuda}
 bench_sizes=${BENCH_SIZES:-256,512}
 jobs=$(nproc)
