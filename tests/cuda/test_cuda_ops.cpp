@@ -15,6 +15,8 @@
 
 #include "anvil/anvil.h"
 #include "common/elementwise.h"
+#include "support/host_tensor.h"
+#include "support/reference.h"
 
 namespace {
 
@@ -104,19 +106,13 @@ TEST_P(CudaOps, GemmAllTransposesOddSizes) {
                 Tensor tb_t = upload(b, tb ? Shape{n, k} : Shape{k, n});
                 Tensor tc = upload(c, Shape{m, n});
                 anvil::gemm(ta, tb, 1.5, ta_t, tb_t, 0.5, tc);
-                std::vector<double> expected(c.size());
-                for (Index i = 0; i < m; ++i)
-                    for (Index j = 0; j < n; ++j) {
-                        double acc = 0;
-                        for (Index l = 0; l < k; ++l)
-                            acc += a[static_cast<std::size_t>(ta ? l * m + i : i * k + l)] *
-                                   b[static_cast<std::size_t>(tb ? j * k + l : l * n + j)];
-                        const auto at = static_cast<std::size_t>(i * n + j);
-                        expected[at] = 1.5 * acc + 0.5 * c[at];
-                    }
+                anvil::test::HostTensor expected(Shape{m, n}, c);
+                anvil::test::ref::gemm(ta, tb, 1.5,
+                                       anvil::test::HostTensor(ta_t.shape(), a),
+                                       anvil::test::HostTensor(tb_t.shape(), b), 0.5, expected);
                 SCOPED_TRACE(::testing::Message() << "ta=" << ta << " tb=" << tb << " M=" << m
                                                   << " N=" << n << " K=" << k);
-                expect_close(download(tc), expected, 5e-5);
+                expect_close(download(tc), expected.values, 5e-5);
             }
 }
 

@@ -1,0 +1,227 @@
+// The CUDA plugin's host code with a GPU present, on machines without one: this binary links
+// the fake CUDA runtime and cuBLAS of tests/cuda/fake_runtime (libcudart.so.13 and
+// libcublas.so.13 by name), so the plugin, loaded afterwards, binds to them. Covered: the
+// backend's availability and device description, transfers, memory accounting, every GEMM
+// through cuBLAS against the row-major definition (the fake checks cuBLAS's documented
+// argument rules and computes the product), exact FP32 unless TF32 is asked for, and the
+// errors for a failed launch, out of memory, a GPU without this build's kernels and a machine
+// with no GPU. Groups other than CudaFakeGpu need an environment that
+// tests/cuda/CMakeLists.txt gives them, one ctest case each.
+#include <gtest/gtest.h>
+
+#include <cublas_api.h>
+#include <library_types.h>
+
+#include <cstdlib>
+#include <functional>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "anvil/anvil.h"
+#include "fake_runtime/fake_cuda.h"
+#include "support/host_tensor.h"
+#include "support/reference.h"
+
+namespace {
+
+using anvil::DType;
+using anvil::Shape;
+using anvil::Tensor;
+using anvil::test::HostTensor;
+using Index = std::int64_t;
+
+anvil::Backend& fake_cuda_backend() {
+    anvil::Registry& registry = anvil::Registry::instance();
+    const anvil::LoadAttempt attempt = registry.load_file(ANVIL_CUDA_PLUGIN);
+    anvil::Backend* backend = registry.find("cuda");
+    if (!backend) throw anvil::Error("the cuda plugin did not register: " + attempt.detail);
+    return *backend;
+}
+
+std::shared_ptr<anvil::Device> fake_gpu() {
+    anvil::Backend& backend = fake_cuda_backend();
+    const anvil::Availability availability = backend.availability();
+    if (!availability.available)
+        throw anvil::Error("the fake GPU is not seen (is the real libcudart loaded?): " +
+                           availability.reason);
+    return backend.device(0);
+}
+
+std::string error_of(const std::function<void()>& f) {
+    try {
+        f();
+    } catch (const std::exception& e) {
+        return e.what();
+    }
+    return "(no error)";
+}
+
+bool env_set(const char* name) { return std::getenv(name) != nullptr; }
+
+// Tensor::zeros would need the fill kernel; uploads need none.
+Tensor uploaded_zeros(const Shape& shape, DType dtype, const std::shared_ptr<anvil::Device>& gpu) {
+    if (dtype == DType::f64)
+        return Tensor::from_vector(std::vector<double>(static_cast<std::size_t>(shape.numel())), shape, gpu);
+    return Tensor::from_vector(std::vector<float>(static_cast<std::size_t>(shape.numel())), shape, gpu);
+}
+
+TEST(CudaFakeGpu, DescribesTheDevice) {
+    anvil::Backend& backend = fake_cuda_backend();
+    ASSERT_TRUE(backend.availability().available) << backend.availability().reason;
+    EXPECT_EQ(backend.device_count(), 1);
+    const auto device = backend.device(0);
+    EXPECT_EQ(device->name(), "cuda:0");
+    EXPECT_EQ(device->description(),
+              "Fake H100 (anvil test double), 80.00 GiB, compute capability 9.0, 132 SMs");
+    EXPECT_NE(error_of([] { anvil::device("cuda:1"); }).find("cuda:1 does not exist"),
+              std::string::npos);
+}
+
+TEST(CudaFakeGpu, TransfersAndDeviceCopiesAreExact) {
+    const auto gpu = fake_gpu();
+    const std::vector<float> f{1.5f, -0.0f, 3e-39f, 7.0f, -2.25f};
+    const std::vector<double> d{1e300, -4.0, 0.1};
+    const std::vector<std::int64_t> i{-1, (Index{1} << 62) + 3, 0};
+    const Tensor tf = Tensor::from_vector(f, Shape{5}, gpu);
+    EXPECT_EQ(tf.to_vector<float>(), f);
+    EXPECT_EQ(tf.clone().to_vector<float>(), f);  // device to device
+    EXPECT_EQ(Tensor::from_vector(d, Shape{3}, gpu).clone().to_vector<double>(), d);
+    EXPECT_EQ(Tensor::from_vector(i, Shape{3}, gpu).to_vector<std::int64_t>(), i);
+    // Cross-device copies go through the host.
+    const auto cpu = anvil::device("cpu");
+    EXPECT_EQ(tf.to(cpu).to(gpu).to_vector<float>(), f);
+}
+
+TEST(CudaFakeGpu, MemoryComesFromThePoolAndGoesBack) {
+    const auto gpu = fake_gpu();
+    const std::size_t before = gpu->memory_info().free_bytes;
+    {
+        const Tensor big = Tensor::from_vector(std::vector<float>(1 << 20, 1.0f), Shape{1 << 20}, gpu);
+        EXPECT_LE(gpu->memory_info().free_bytes + (std::size_t{4} << 20), before);
+    }
+    EXPECT_EQ(gpu->memory_info().free_bytes, before);
+}
+
+// Random values in [-1, 1], as `dtype` stores them.
+HostTensor random_host(const Shape& shape, DType dtype, unsigned seed) {
+    std::mt19937 rng(seed);
+    std::uniform_real_distribution<double> uniform(-1.0, 1.0);
+    HostTensor t(shape);
+    for (double& v : t.values) v = uniform(rng);
+    return anvil::test::round_to(t, dtype);
+}
+
+void check_every_transpose(const std::shared_ptr<anvil::Device>& gpu, DType dtype) {
+    const Index sizes[][3] = {{1, 1, 1}, {3, 5, 7}, {17, 2, 9}, {4, 33, 1}};
+    unsigned seed = 1;
+    for (bool ta : {false, true})
+        for (bool tb : {false, true})
+            for (const auto& s : sizes) {
+                const Index m = s[0], n = s[1], k = s[2];
+                const HostTensor a = random_host(ta ? Shape{k, m} : Shape{m, k}, dtype, seed++);
+                const HostTensor b = random_host(tb ? Shape{n, k} : Shape{k, n}, dtype, seed++);
+                HostTensor c = random_host(Shape{m, n}, dtype, seed++);
+                Tensor tc = anvil::test::to_device(c, dtype, gpu);
+                anvil::gemm(ta, tb, 1.5, anvil::test::to_device(a, dtype, gpu),
+                            anvil::test::to_device(b, dtype, gpu), -0.5, tc);
+                anvil::test::ref::gemm(ta, tb, 1.5, a, b, -0.5, c);
+                const HostTensor got = anvil::test::to_host(tc);
+                SCOPED_TRACE(::testing::Message() << "ta=" << ta << " tb=" << tb << " M=" << m
+                                                  << " N=" << n << " K=" << k);
+                for (Index i = 0; i < got.numel(); ++i)
+                    EXPECT_NEAR(got[i], c[i], 1e-5) << "element " << i;
+            }
+}
+
+TEST(CudaFakeGpu, GemmsFollowTheRowMajorDefinitionForEveryTranspose) {
+    const auto gpu = fake_gpu();
+    check_every_transpose(gpu, DType::f32);
+    const AnvilFakeGemmCall f32 = anvil_fake_cublas_last_gemm();
+    EXPECT_EQ(f32.compute_type, CUBLAS_COMPUTE_32F) << "f32 GEMMs must be exact FP32 by default";
+    EXPECT_EQ(f32.data_type, CUDA_R_32F);
+    EXPECT_FALSE(f32.on_default_stream) << "cuBLAS must run on the device's stream";
+    check_every_transpose(gpu, DType::f64);
+    EXPECT_EQ(anvil_fake_cublas_last_gemm().data_type, CUDA_R_64F);
+}
+
+TEST(CudaFakeGpu, RowMajorProductIsOneCallWithTheOperandsSwapped) {
+    const auto gpu = fake_gpu();
+    // Row-major (2 x 4) = (2 x 3) (3 x 4) is column-major (4 x 2) = B^T-as-stored (4 x 3) times
+    // A-as-stored (3 x 2): m = 4, n = 2, k = 3, no transposes, lda = 4, ldb = 3, ldc = 4.
+    const int calls_before = anvil_fake_cublas_last_gemm().calls;
+    anvil::matmul(uploaded_zeros(Shape{2, 3}, DType::f32, gpu), uploaded_zeros(Shape{3, 4}, DType::f32, gpu));
+    const AnvilFakeGemmCall call = anvil_fake_cublas_last_gemm();
+    EXPECT_EQ(call.calls, calls_before + 1);
+    EXPECT_EQ(call.transa, CUBLAS_OP_N);
+    EXPECT_EQ(call.transb, CUBLAS_OP_N);
+    EXPECT_EQ(call.m, 4);
+    EXPECT_EQ(call.n, 2);
+    EXPECT_EQ(call.k, 3);
+    EXPECT_EQ(call.lda, 4);
+    EXPECT_EQ(call.ldb, 3);
+    EXPECT_EQ(call.ldc, 4);
+}
+
+TEST(CudaFakeGpu, FailedKernelLaunchNamesTheOpTheErrorAndTheSize) {
+    const auto gpu = fake_gpu();
+    const Tensor x = Tensor::from_vector(std::vector<float>(6, 1.0f), Shape{2, 3}, gpu);
+    const std::string message = error_of([&] { anvil::exp(x); });
+    EXPECT_NE(message.find("[exp] kernel launch failed: operation not supported"), std::string::npos)
+        << message;
+    EXPECT_NE(message.find("(cudaErrorNotSupported); cuda:0, 6 elements"), std::string::npos)
+        << message;
+}
+
+TEST(CudaFakeGpuSmallMemory, OutOfMemorySaysHowMuchWasAskedForAndWhatIsFree) {
+    if (!env_set("ANVIL_FAKE_CUDA_MEMORY")) GTEST_SKIP() << "needs ANVIL_FAKE_CUDA_MEMORY (ctest sets it)";
+    const auto gpu = fake_gpu();
+    const int trims_before = anvil_fake_cuda_pool_trims();
+    try {
+        Tensor::empty(Shape{Index{1} << 29}, DType::f32, gpu);  // 2 GiB on a 1 GiB GPU
+        FAIL() << "2 GiB were allocated on a 1 GiB GPU";
+    } catch (const anvil::OutOfMemoryError& e) {
+        const std::string message = e.what();
+        EXPECT_NE(message.find("out of memory on cuda:0: cudaMallocAsync could not allocate "
+                               "2.00 GiB (2147483648 bytes) (1.00 GiB free of 1.00 GiB)"),
+                  std::string::npos)
+            << message;
+    }
+    EXPECT_EQ(anvil_fake_cuda_pool_trims(), trims_before + 1) << "the pool is trimmed before giving up";
+    // The device stays usable.
+    EXPECT_EQ(Tensor::from_vector(std::vector<float>{2.0f}, Shape{1}, gpu).to_vector<float>()[0], 2.0f);
+}
+
+TEST(CudaFakeGpuTf32, Tf32IsUsedOnlyWhenAskedFor) {
+    if (!env_set("ANVIL_CUDA_TF32")) GTEST_SKIP() << "needs ANVIL_CUDA_TF32=1 (ctest sets it)";
+    const auto gpu = fake_gpu();
+    EXPECT_NE(gpu->description().find("TF32 GEMMs (ANVIL_CUDA_TF32=1)"), std::string::npos)
+        << gpu->description();
+    anvil::matmul(uploaded_zeros(Shape{2, 3}, DType::f32, gpu), uploaded_zeros(Shape{3, 4}, DType::f32, gpu));
+    EXPECT_EQ(anvil_fake_cublas_last_gemm().compute_type, CUBLAS_COMPUTE_32F_FAST_TF32);
+    // f64 never uses tensor-core TF32.
+    anvil::matmul(uploaded_zeros(Shape{2, 3}, DType::f64, gpu), uploaded_zeros(Shape{3, 4}, DType::f64, gpu));
+    EXPECT_EQ(anvil_fake_cublas_last_gemm().data_type, CUDA_R_64F);
+}
+
+TEST(CudaFakeGpuNoImage, AGpuWithoutThisBuildsKernelsIsAClearError) {
+    if (!env_set("ANVIL_FAKE_CUDA_NO_IMAGE")) GTEST_SKIP() << "needs ANVIL_FAKE_CUDA_NO_IMAGE (ctest sets it)";
+    const std::string message = error_of([] { fake_gpu(); });
+    EXPECT_NE(message.find("cuda:0 cannot run this build's kernels: no kernel image is available"),
+              std::string::npos)
+        << message;
+    EXPECT_NE(message.find("rebuild with -DCMAKE_CUDA_ARCHITECTURES=<this GPU's sm>"), std::string::npos)
+        << message;
+}
+
+TEST(CudaFakeGpuNoDevices, ARuntimeWithNoGpuMakesTheBackendUnavailable) {
+    if (!env_set("ANVIL_FAKE_CUDA_DEVICES")) GTEST_SKIP() << "needs ANVIL_FAKE_CUDA_DEVICES=0 (ctest sets it)";
+    anvil::Backend& backend = fake_cuda_backend();
+    EXPECT_FALSE(backend.availability().available);
+    EXPECT_EQ(backend.availability().reason, "no CUDA-capable GPU found (cudaGetDeviceCount returned 0)");
+    EXPECT_EQ(backend.device_count(), 0);
+    EXPECT_NE(error_of([] { anvil::device("cuda"); }).find("is unavailable: no CUDA-capable GPU"),
+              std::string::npos);
+}
+
+}  // namespace
