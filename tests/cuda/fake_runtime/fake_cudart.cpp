@@ -1,6 +1,8 @@
 // A fake CUDA runtime (libcudart.so.13) with one or more pretend GPUs whose memory is host
-// memory; see fake_cuda.h. It implements exactly the runtime calls libanvil-cuda.so imports,
-// with the signatures of the toolkit's own headers.
+// memory; see fake_cuda.h. It implements the runtime calls libanvil-cuda.so imports (which
+// depend on the build's architectures: `nm -D --undefined-only libanvil-cuda.so` lists
+// them; a missing one makes loading the plugin fail with "undefined symbol"), with the
+// signatures of the toolkit's own headers.
 #include <cuda_runtime_api.h>
 
 #include <cstdio>
@@ -80,6 +82,11 @@ cudaError_t __cudaGetKernel(cudaKernel_t* kernel, const void* function) {
 // Device code cannot run here: every launch fails, as a launch error the runtime reports
 // through cudaGetLastError.
 cudaError_t __cudaLaunchKernel(cudaKernel_t, dim3, dim3, void**, size_t, cudaStream_t) {
+    state().last_error = cudaErrorNotSupported;
+    return cudaErrorNotSupported;
+}
+// CUB's launcher, in builds that include sm_90 code among several architectures.
+cudaError_t cudaLaunchKernelExC(const cudaLaunchConfig_t*, const void*, void**) {
     state().last_error = cudaErrorNotSupported;
     return cudaErrorNotSupported;
 }
