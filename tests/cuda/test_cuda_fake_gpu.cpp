@@ -224,4 +224,27 @@ TEST(CudaFakeGpuNoDevices, ARuntimeWithNoGpuMakesTheBackendUnavailable) {
               std::string::npos);
 }
 
+// Every op makes its GPU current first: memory and cuBLAS calls act on the current device.
+TEST(CudaFakeGpuTwoDevices, EachDeviceWorksOnItsOwnGpu) {
+    if (!env_set("ANVIL_FAKE_CUDA_DEVICES")) GTEST_SKIP() << "needs ANVIL_FAKE_CUDA_DEVICES=2 (ctest sets it)";
+    anvil::Backend& backend = fake_cuda_backend();
+    ASSERT_EQ(backend.device_count(), 2);
+    const auto gpu0 = anvil::device("cuda:0"), gpu1 = anvil::device("cuda:1");
+    EXPECT_EQ(gpu1->name(), "cuda:1");
+    const Tensor a1 = uploaded_zeros(Shape{2, 3}, DType::f32, gpu1);
+    const Tensor a0 = uploaded_zeros(Shape{2, 3}, DType::f32, gpu0);
+    const Tensor b1 = uploaded_zeros(Shape{3, 4}, DType::f32, gpu1);
+    EXPECT_EQ(anvil_fake_cuda_device_of(a1.data()), 1);
+    EXPECT_EQ(anvil_fake_cuda_device_of(a0.data()), 0);
+    EXPECT_EQ(anvil_fake_cuda_device_of(b1.data()), 1);
+    const Tensor c1 = anvil::matmul(a1, b1);
+    EXPECT_EQ(anvil_fake_cublas_last_gemm().device, 1);
+    EXPECT_EQ(anvil_fake_cuda_device_of(c1.data()), 1);
+    anvil::matmul(a0, uploaded_zeros(Shape{3, 4}, DType::f32, gpu0));
+    EXPECT_EQ(anvil_fake_cublas_last_gemm().device, 0);
+    // A copy from one GPU to the other goes through the host and lands on the target.
+    const Tensor moved = a1.to(gpu0);
+    EXPECT_EQ(anvil_fake_cuda_device_of(moved.data()), 0);
+}
+
 }  // namespace

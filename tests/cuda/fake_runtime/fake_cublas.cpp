@@ -49,8 +49,10 @@ void record(Handle* handle, cublasOperation_t transa, cublasOperation_t transb, 
             std::int64_t n, std::int64_t k, std::int64_t lda, std::int64_t ldb, std::int64_t ldc,
             int compute_type, int data_type) {
     const int calls = last_call.calls + 1;
+    int device = -1;
+    cudaGetDevice(&device);  // the fake runtime's current device
     last_call = {calls, transa, transb, m, n, k, lda, ldb, ldc, compute_type, data_type,
-                 handle == nullptr || handle->stream == nullptr};
+                 handle == nullptr || handle->stream == nullptr, device};
 }
 
 }  // namespace

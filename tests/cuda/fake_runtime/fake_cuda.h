@@ -25,9 +25,12 @@ struct AnvilFakeGemmCall {
     int compute_type;  // cublasComputeType_t; -1 for cublasDgemm
     int data_type;     // cudaDataType of A, B and C (CUDA_R_32F or CUDA_R_64F)
     bool on_default_stream;  // cublasSetStream was never given a stream
+    int device;              // the current device (cudaGetDevice) during the call
 };
 AnvilFakeGemmCall anvil_fake_cublas_last_gemm();
 
 // Calls of cudaMemPoolTrimTo so far (the out-of-memory retry trims the pool).
 int anvil_fake_cuda_pool_trims();
+// The device that was current (cudaSetDevice) when `ptr` was allocated; -1 if unknown.
+int anvil_fake_cuda_device_of(const void* ptr);
 }

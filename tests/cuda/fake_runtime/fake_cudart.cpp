@@ -21,7 +21,11 @@ struct State {
     std::size_t total_bytes = std::size_t{80} << 30;
     std::size_t used_bytes = 0;
     bool no_image = false;
-    std::unordered_map<void*, std::size_t> allocations;
+    struct Allocation {
+        std::size_t bytes;
+        int device;
+    };
+    std::unordered_map<void*, Allocation> allocations;
     int current = 0;
     int pool_trims = 0;
     cudaError_t last_error = cudaSuccess;  // of the launches
@@ -206,7 +210,7 @@ cudaError_t cudaMallocAsync(void** ptr, size_t bytes, cudaStream_t) {
     if (bytes > s.total_bytes - s.used_bytes) return cudaErrorMemoryAllocation;
     void* memory = std::aligned_alloc(256, (bytes + 255) / 256 * 256);
     if (!memory) return cudaErrorMemoryAllocation;
-    s.allocations[memory] = bytes;
+    s.allocations[memory] = {bytes, s.current};
     s.used_bytes += bytes;
     *ptr = memory;
     return cudaSuccess;
@@ -216,7 +220,7 @@ cudaError_t cudaFreeAsync(void* ptr, cudaStream_t) {
     std::lock_guard<std::mutex> lock(s.mutex);
     const auto it = s.allocations.find(ptr);
     if (it == s.allocations.end()) return cudaErrorInvalidValue;
-    s.used_bytes -= it->second;
+    s.used_bytes -= it->second.bytes;
     s.allocations.erase(it);
     std::free(ptr);
     return cudaSuccess;
@@ -234,5 +238,12 @@ cudaError_t cudaMemcpyAsync(void* dst, const void* src, size_t bytes, cudaMemcpy
 }
 
 int anvil_fake_cuda_pool_trims() { return state().pool_trims; }
+
+int anvil_fake_cuda_device_of(const void* ptr) {
+    State& s = state();
+    std::lock_guard<std::mutex> lock(s.mutex);
+    const auto it = s.allocations.find(const_cast<void*>(ptr));
+    return it == s.allocations.end() ? -1 : it->second.device;
+}
 
 }  // extern "C"
