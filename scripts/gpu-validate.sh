@@ -22,8 +22,8 @@
 # numbers to copy into docs/gpu-validation.md), build.log, tests.log, siren.log, siren.png,
 # sanitize.log, bench.log, bench.json.
 set -uo pipefail
+out=$(realpath -m "${1:-${OUT:-gpu-validation}}")  # relative to where it was called from
 cd "$(dirname "$0")/.."
-out=${1:-${OUT:-gpu-validation}}
 build=${BUILD_DIR:-build-gpu}
 steps=${STEPS:-env build tests siren bench sanitize}
 # This GPU's architecture from the driver (9.0 -> 90); CMake's "native" needs CMake >= 3.24.
