@@ -247,4 +247,18 @@ TEST(CudaFakeGpuTwoDevices, EachDeviceWorksOnItsOwnGpu) {
     EXPECT_EQ(anvil_fake_cuda_device_of(moved.data()), 0);
 }
 
+// A fault inside a kernel surfaces at the next host read, which names the call and the error.
+TEST(CudaFakeGpuKernelFault, AFaultIsReportedByTheNextHostRead) {
+    if (!env_set("ANVIL_FAKE_CUDA_FAULT")) GTEST_SKIP() << "needs ANVIL_FAKE_CUDA_FAULT (ctest sets it)";
+    const auto gpu = fake_gpu();
+    const Tensor t = Tensor::from_vector(std::vector<float>(5, 1.0f), Shape{5}, gpu);
+    const std::string read = error_of([&] { t.to_vector<float>(); });
+    EXPECT_NE(read.find("[to_host] cudaStreamSynchronize failed: an illegal memory access was "
+                        "encountered (cudaErrorIllegalAddress); cuda:0, 20 bytes"),
+              std::string::npos)
+        << read;
+    EXPECT_NE(error_of([&] { gpu->synchronize(); }).find("[synchronize] cudaStreamSynchronize failed"),
+              std::string::npos);
+}
+
 }  // namespace

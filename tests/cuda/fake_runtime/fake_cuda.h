@@ -11,6 +11,8 @@
 //   ANVIL_FAKE_CUDA_DEVICES   device count (default 1)
 //   ANVIL_FAKE_CUDA_MEMORY    bytes of device memory (default 80 GiB; nothing is reserved)
 //   ANVIL_FAKE_CUDA_NO_IMAGE  set: the build's kernels have no image for this "GPU"
+//   ANVIL_FAKE_CUDA_FAULT     set: every stream synchronisation reports an illegal address, as
+//                             after a kernel that faulted
 #pragma once
 
 #include <cstdint>

@@ -21,6 +21,7 @@ struct State {
     std::size_t total_bytes = std::size_t{80} << 30;
     std::size_t used_bytes = 0;
     bool no_image = false;
+    bool fault = false;
     struct Allocation {
         std::size_t bytes;
         int device;
@@ -41,6 +42,7 @@ State& state() {
         if (const char* v = std::getenv("ANVIL_FAKE_CUDA_MEMORY"))
             fresh->total_bytes = std::strtoull(v, nullptr, 10);
         fresh->no_image = std::getenv("ANVIL_FAKE_CUDA_NO_IMAGE") != nullptr;
+        fresh->fault = std::getenv("ANVIL_FAKE_CUDA_FAULT") != nullptr;
         return fresh;
     }();
     return *s;
@@ -103,6 +105,7 @@ const char* cudaGetErrorString(cudaError_t error) {
         case cudaErrorInvalidDevice: return "invalid device ordinal";
         case cudaErrorNotSupported: return "operation not supported (fake CUDA runtime: no kernels run)";
         case cudaErrorNoKernelImageForDevice: return "no kernel image is available for execution on the device";
+        case cudaErrorIllegalAddress: return "an illegal memory access was encountered";
         default: return "fake CUDA runtime error";
     }
 }
@@ -113,6 +116,7 @@ const char* cudaGetErrorName(cudaError_t error) {
         case cudaErrorInvalidDevice: return "cudaErrorInvalidDevice";
         case cudaErrorNotSupported: return "cudaErrorNotSupported";
         case cudaErrorNoKernelImageForDevice: return "cudaErrorNoKernelImageForDevice";
+        case cudaErrorIllegalAddress: return "cudaErrorIllegalAddress";
         default: return "cudaErrorUnknown";
     }
 }
@@ -192,7 +196,9 @@ cudaError_t cudaStreamCreateWithFlags(cudaStream_t* stream, unsigned int) {
     return cudaSuccess;
 }
 cudaError_t cudaStreamDestroy(cudaStream_t) { return cudaSuccess; }
-cudaError_t cudaStreamSynchronize(cudaStream_t) { return cudaSuccess; }
+cudaError_t cudaStreamSynchronize(cudaStream_t) {
+    return state().fault ? cudaErrorIllegalAddress : cudaSuccess;
+}
 cudaError_t cudaDeviceGetDefaultMemPool(cudaMemPool_t* pool, int device) {
     if (device < 0 || device >= state().device_count) return cudaErrorInvalidDevice;
     *pool = reinterpret_cast<cudaMemPool_t>(&fake_stream_storage[32 + device % 32]);
