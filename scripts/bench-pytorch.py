@@ -125,6 +125,9 @@ def torch_worker(args):
             times.append(time.perf_counter() - start)
         median = statistics.median(times)
         flops = gemm_flops(side * side, widths)
+        # Measured like anvil's: total - free of the whole GPU (context and caching allocator
+        # included), after the timed steps.
+        gpu_free, gpu_total = torch.cuda.mem_get_info(device) if cuda else (0, 0)
         results.append({
             "backend": "pytorch",
             "sine_layers": args.layers,
@@ -142,10 +145,7 @@ def torch_worker(args):
             "peak_rss_per_size": rss_per_size,
             "device": torch.cuda.get_device_name(device) if cuda else "cpu",
             "tf32": bool(args.tf32) if cuda else False,
-            # Measured like anvil's: total - free of the whole GPU (context and caching
-            # allocator included), after the timed steps.
-            "device_memory_in_use_bytes": (lambda f, t: t - f)(*torch.cuda.mem_get_info(device))
-            if cuda else 0,
+            "device_memory_in_use_bytes": gpu_total - gpu_free,
             "max_memory_allocated_bytes": torch.cuda.max_memory_allocated(device) if cuda else 0,
         })
     print(json.dumps(results))

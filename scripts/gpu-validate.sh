@@ -81,7 +81,7 @@ if want build; then
     -DCMAKE_POLICY_VERSION_MINIMUM=3.5 "${cmake_prefix[@]}"
   step build 900 "$out/build.log" cmake --build "$build" --parallel "$jobs"
   step reference-plugin 300 "$out/build.log" scripts/build-reference-plugin.sh "$build"
-  grep -c "warning:" "$out/build.log" | xargs -I{} echo "      build warnings: {}" | tee -a "$summary"
+  note "      build warnings: $(grep -c 'warning:' "$out/build.log")"
 fi
 
 bin="$build/bin"

@@ -9,7 +9,7 @@
 
 #include "anvil/op.h"
 #include "common/elementwise.h"
-#include "expect_error.h"
+#include "support/expect_error.h"
 
 namespace anvil {
 namespace {

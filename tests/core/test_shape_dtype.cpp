@@ -9,7 +9,7 @@
 #include "anvil/op.h"
 #include "anvil/registry.h"
 #include "anvil/shape.h"
-#include "expect_error.h"
+#include "support/expect_error.h"
 
 namespace anvil {
 namespace {

@@ -6,7 +6,7 @@
 
 #include "anvil/ops.h"
 #include "anvil/tensor.h"
-#include "expect_error.h"
+#include "support/expect_error.h"
 #include "mock_device.h"
 
 namespace anvil {

@@ -11,7 +11,7 @@
 
 #include "anvil/ops.h"
 #include "anvil/registry.h"
-#include "expect_error.h"
+#include "support/expect_error.h"
 #include "mock_device.h"
 
 namespace anvil {

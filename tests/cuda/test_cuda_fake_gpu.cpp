@@ -13,14 +13,14 @@
 #include <library_types.h>
 
 #include <cstdlib>
-#include <functional>
-#include <random>
 #include <string>
 #include <vector>
 
 #include "anvil/anvil.h"
 #include "fake_runtime/fake_cuda.h"
+#include "support/expect_error.h"
 #include "support/host_tensor.h"
+#include "support/random.h"
 #include "support/reference.h"
 
 namespace {
@@ -28,7 +28,9 @@ namespace {
 using anvil::DType;
 using anvil::Shape;
 using anvil::Tensor;
+using anvil::error_of;
 using anvil::test::HostTensor;
+using anvil::test::random_uniform;
 using Index = std::int64_t;
 
 anvil::Backend& fake_cuda_backend() {
@@ -46,15 +48,6 @@ std::shared_ptr<anvil::Device> fake_gpu() {
         throw anvil::Error("the fake GPU is not seen (is the real libcudart loaded?): " +
                            availability.reason);
     return backend.device(0);
-}
-
-std::string error_of(const std::function<void()>& f) {
-    try {
-        f();
-    } catch (const std::exception& e) {
-        return e.what();
-    }
-    return "(no error)";
 }
 
 bool env_set(const char* name) { return std::getenv(name) != nullptr; }
@@ -103,25 +96,18 @@ TEST(CudaFakeGpu, MemoryComesFromThePoolAndGoesBack) {
     EXPECT_EQ(gpu->memory_info().free_bytes, before);
 }
 
-// Random values in [-1, 1], as `dtype` stores them.
-HostTensor random_host(const Shape& shape, DType dtype, unsigned seed) {
-    std::mt19937 rng(seed);
-    std::uniform_real_distribution<double> uniform(-1.0, 1.0);
-    HostTensor t(shape);
-    for (double& v : t.values) v = uniform(rng);
-    return anvil::test::round_to(t, dtype);
-}
-
 void check_every_transpose(const std::shared_ptr<anvil::Device>& gpu, DType dtype) {
     const Index sizes[][3] = {{1, 1, 1}, {3, 5, 7}, {17, 2, 9}, {4, 33, 1}};
-    unsigned seed = 1;
+    std::uint64_t seed = 1;
     for (bool ta : {false, true})
         for (bool tb : {false, true})
             for (const auto& s : sizes) {
                 const Index m = s[0], n = s[1], k = s[2];
-                const HostTensor a = random_host(ta ? Shape{k, m} : Shape{m, k}, dtype, seed++);
-                const HostTensor b = random_host(tb ? Shape{n, k} : Shape{k, n}, dtype, seed++);
-                HostTensor c = random_host(Shape{m, n}, dtype, seed++);
+                const HostTensor a =
+                    random_uniform(ta ? Shape{k, m} : Shape{m, k}, -1, 1, seed++, dtype);
+                const HostTensor b =
+                    random_uniform(tb ? Shape{n, k} : Shape{k, n}, -1, 1, seed++, dtype);
+                HostTensor c = random_uniform(Shape{m, n}, -1, 1, seed++, dtype);
                 Tensor tc = anvil::test::to_device(c, dtype, gpu);
                 anvil::gemm(ta, tb, 1.5, anvil::test::to_device(a, dtype, gpu),
                             anvil::test::to_device(b, dtype, gpu), -0.5, tc);
