@@ -1,17 +1,24 @@
 #!/usr/bin/env bash
-# Validates the CUDA backend on a machine with an NVIDIA GPU, in one go (docs/cuda.md,
-# "Validating on a GPU"): builds anvil with the CUDA backend, runs every test (the cuda kernel
-# tests and the conformance suite on cuda included), anvil-siren on the bundled image with
-# --backend cuda (exact FP32 and TF32), the SIREN step benchmark (cuda vs cpu vs PyTorch on the
-# same GPU) and the per-op benchmarks, and last compute-sanitizer (memcheck, racecheck) over the kernel tests and a short
-# training run.
-#
-# For a GPU machine without Debian's packages or a network (the lent machine): run
-# scripts/gpu-stage-deps.sh here first and carry .deps; this script finds .deps/prefix.
+# Validates the CUDA backend on a machine with an NVIDIA GPU (docs/cuda.md, "Validating on a
+# GPU"), in steps that fit the lent machine's device budget (docs/gpu-validation.md):
+#   env       the machine: GPU, driver, CUDA runtime and cuBLAS found, tools; fails in seconds
+#             naming the missing piece
+#   build     only what the GPU steps run (the cuda and cpu plugins, anvil-conformance,
+#             test_cuda_plugin, anvil-info, anvil-siren, the benches) for this GPU's
+#             architecture alone; skipped when BUILD_DIR holds a prebuilt tree (PREBUILT below)
+#   correct   anvil-info, the cuda op tests and anvil-conformance --backend cuda, one process
+#             each, results as gtest JSON (tests.json)
+#   siren     anvil-siren --backend cuda on the bundled image at 256x256 and full size (512x512),
+#             exact FP32 and TF32
+#   bench     the SIREN step, cuda vs cpu vs PyTorch on the same GPU (FP32 and TF32); per-op benches
+#   sanitize  compute-sanitizer memcheck and racecheck over the op tests and a short training run
+#   alltests  every ctest case (needs a full build on that machine, not a prebuilt tree)
 #
 #   scripts/gpu-validate.sh [OUT_DIR]          (default $OUT, else gpu-validation)
-# environment: STEPS    which steps, in order (default: env build tests siren bench sanitize)
+# environment: STEPS    which steps, in order (default: env build correct siren bench sanitize)
 #              BUILD_DIR (build-gpu; kept between runs, so a rerun rebuilds only what changed)
+#              PREBUILT=1: BUILD_DIR's bin/ and lib/ were built elsewhere (scripts/gpu-prebuild.sh,
+#                       on a machine with the same nvcc) and travel with the call; no build here
 #              CUDA_ARCH (CMAKE_CUDA_ARCHITECTURES; default this GPU's, as nvidia-smi reports it)
 #              BENCH_SIZES (256,512); PYTHON, one with torch (python3)
 #              BACKEND  the backend under test (cuda). BACKEND=cpu on a machine without a GPU
@@ -19,16 +26,13 @@
 #
 # Every step runs under a time limit and is logged; a failing step is recorded and the next
 # one still runs. OUT_DIR ends up with at most 8 files: summary.txt (one line per step, the
-# numbers to copy into docs/gpu-validation.md), build.log, tests.log, siren.log, siren.png,
-# sanitize.log, bench.log, bench.json.
+# numbers to copy into docs/gpu-validation.md), build.log, tests.log (the sanitizer's too),
+# tests.json, siren.log, siren.png, bench.log, bench.json.
 set -uo pipefail
 out=$(realpath -m "${1:-${OUT:-gpu-validation}}")  # relative to where it was called from
 cd "$(dirname "$0")/.."
 build=${BUILD_DIR:-build-gpu}
-steps=${STEPS:-env build tests siren bench sanitize}
-# This GPU's architecture from the driver (9.0 -> 90); CMake's "native" needs CMake >= 3.24.
-gpu_arch=$(nvidia-smi --query-gpu=compute_cap --format=csv,noheader 2>/dev/null | head -1 | tr -d '. ')
-arch=${CUDA_ARCH:-${gpu_arch:-native}}
+steps=${STEPS:-env build correct siren bench sanitize}
 dut=${BACKEND:-cuda}
 bench_sizes=${BENCH_SIZES:-256,512}
 jobs=$(nproc)
@@ -40,9 +44,23 @@ prefix="$PWD/.deps/prefix"
 cmake_prefix=()
 if [ -d "$prefix" ]; then
   cmake_prefix=(-DCMAKE_PREFIX_PATH="$prefix")
+  # Staged libraries first; .deps/fallback holds copies of system libraries (libgomp) that a
+  # prebuilt tree needs, used only where the machine has none of its own.
   export LD_LIBRARY_PATH="$prefix/lib/x86_64-linux-gnu${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
 fi
+for cuda_lib in /usr/local/cuda/lib64 /usr/local/cuda/lib; do
+  [ -d "$cuda_lib" ] && export LD_LIBRARY_PATH="$LD_LIBRARY_PATH:$cuda_lib"
+done
+[ -d "$PWD/.deps/fallback" ] && export LD_LIBRARY_PATH="$LD_LIBRARY_PATH:$PWD/.deps/fallback"
 python=${PYTHON:-$(command -v python3 || true)}
+# A prebuilt tree carries its build machine's absolute paths (RUNPATH, the plugin path the op
+# tests load): make that path lead here.
+if [ "${PREBUILT:-0}" = 1 ] && [ -f "$build/prebuilt-root" ]; then
+  built_root=$(cat "$build/prebuilt-root")
+  if [ "$built_root" != "$PWD" ] && [ ! -e "$built_root" ]; then
+    mkdir -p "$(dirname "$built_root")" && ln -s "$PWD" "$built_root"
+  fi
+fi
 
 note() { echo "$*" | tee -a "$summary"; }
 
@@ -63,35 +81,92 @@ step() {
 }
 
 want() { [[ " $steps " == *" $1 "* ]]; }
+# require WHAT TEST...: records a missing prerequisite by name; the env step then fails.
+missing=()
+require() { local what=$1; shift; "$@" >/dev/null 2>&1 || missing+=("$what"); }
 
 if want env; then
   note "date: $(date -u '+%Y-%m-%d %H:%M UTC'), commit $(git rev-parse --short HEAD 2>/dev/null || echo unknown)"
   note "gpu: $(nvidia-smi --query-gpu=name,memory.total,driver_version,compute_cap --format=csv,noheader 2>&1 | head -1)"
+  note "host: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), kernel $(uname -r)"
   note "nvcc: $(nvcc --version 2>&1 | tail -2 | head -1)"
-  note "host: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
-  note "cmake: $(cmake --version | head -1); c++: $(c++ --version | head -1)"
+  note "cmake: $(cmake --version 2>&1 | head -1); ninja $(ninja --version 2>&1); c++: $(c++ --version 2>&1 | head -1)"
   note "python: $("$python" -c 'import sys, torch; print(sys.version.split()[0], "torch", torch.__version__, "cuda", torch.version.cuda)' 2>&1 | tail -1)"
+  note "disk free: $(df -h . | awk 'NR==2 {print $4}')"
+  if [ "$dut" = cuda ]; then
+    require "nvidia-smi listing a GPU" nvidia-smi -L
+    require "libcudart.so.13 (CUDA runtime)" sh -c 'ldconfig -p | grep -q libcudart.so.13 || ls ${LD_LIBRARY_PATH//:/ } 2>/dev/null | grep -q libcudart.so.13'
+    require "libcublas.so.13 (cuBLAS)" sh -c 'ldconfig -p | grep -q libcublas.so.13 || ls ${LD_LIBRARY_PATH//:/ } 2>/dev/null | grep -q libcublas.so.13'
+  fi
+  if want build && [ "${PREBUILT:-0}" != 1 ]; then
+    require "nvcc" nvcc --version
+    require "cmake" cmake --version
+    require "ninja" ninja --version
+    require "cuBLAS headers (cublas_v2.h)" test -f /usr/local/cuda/include/cublas_v2.h
+    require "staged -dev packages (.deps/prefix; scripts/gpu-stage-deps.sh)" test -d "$prefix/include/eigen3"
+  fi
+  if [ ${#missing[@]} -gt 0 ]; then
+    note "FAIL  env: missing ${missing[*]}"
+    exit 1
+  fi
+  note "PASS  env"
 fi
 
 if want build; then
-  # CMAKE_POLICY_VERSION_MINIMUM: a CMake 4 there must still accept the staged packages'
-  # CMake configs (it is ignored by CMake 3).
-  step configure 300 "$out/build.log" cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release \
-    -DANVIL_CUDA=ON -DCMAKE_CUDA_ARCHITECTURES="$arch" -DANVIL_TEST_PYTHON="$python" \
-    -DCMAKE_POLICY_VERSION_MINIMUM=3.5 "${cmake_prefix[@]}"
-  step build 900 "$out/build.log" cmake --build "$build" --parallel "$jobs"
-  step reference-plugin 300 "$out/build.log" scripts/build-reference-plugin.sh "$build"
-  note "      build warnings: $(grep -c 'warning:' "$out/build.log")"
+  if [ "${PREBUILT:-0}" = 1 ]; then
+    note "SKIP  build: prebuilt tree in $build (built at $(cat "$build/prebuilt-root" 2>/dev/null))"
+  else
+    # This GPU's architecture from the driver (9.0 -> 90); CMake's "native" needs CMake >= 3.24.
+    gpu_arch=$(nvidia-smi --query-gpu=compute_cap --format=csv,noheader 2>/dev/null | head -1 | tr -d '. ')
+    arch=${CUDA_ARCH:-${gpu_arch:-native}}
+    # CMAKE_POLICY_VERSION_MINIMUM: a CMake 4 there must still accept the staged packages'
+    # CMake configs (it is ignored by CMake 3).
+    step configure 300 "$out/build.log" cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release \
+      -DANVIL_CUDA=ON -DCMAKE_CUDA_ARCHITECTURES="$arch" -DANVIL_TEST_PYTHON="$python" \
+      -DCMAKE_POLICY_VERSION_MINIMUM=3.5 "${cmake_prefix[@]}"
+    targets=(anvil-cpu anvil-conformance anvil-info anvil-siren anvil-bench-siren anvil-bench-ops)
+    [ "$dut" = cuda ] && targets+=(anvil-cuda test_cuda_plugin)
+    if want alltests; then targets=(all); fi
+    step build 900 "$out/build.log" cmake --build "$build" --parallel "$jobs" --target "${targets[@]}"
+    note "      build warnings: $(grep -c 'warning:' "$out/build.log")"
+  fi
 fi
 
 bin="$build/bin"
-if want tests; then
+if want correct; then
   step anvil-info 60 "$out/tests.log" "$bin/anvil-info" --backend "$dut"
   grep -m3 -E "^ *$dut" "$out/tests.log" | sed 's/^/      /' | tee -a "$summary"
-  step cuda-kernel-tests 600 "$out/tests.log" ctest --test-dir "$build" -R '^cuda\.' \
-    --output-on-failure --timeout 300
-  step "conformance-$dut" 600 "$out/tests.log" "$bin/anvil-conformance" --backend "$dut"
-  grep -E "^\[  (PASSED|FAILED|SKIPPED) " "$out/tests.log" | tail -3 | sed 's/^/      /' | tee -a "$summary"
+  json_parts=()
+  if [ -x "$bin/test_cuda_plugin" ]; then
+    step cuda-op-tests 120 "$out/tests.log" "$bin/test_cuda_plugin" \
+      --gtest_output="json:$out/cuda-tests.json"
+    json_parts+=("$out/cuda-tests.json")
+  fi
+  step "conformance-$dut" 120 "$out/tests.log" "$bin/anvil-conformance" --backend "$dut" \
+    --gtest_output="json:$out/conformance.json"
+  json_parts+=("$out/conformance.json")
+  # Keep within 8 files: one JSON holding both suites; one summary line per suite.
+  "$python" - "$out/tests.json" "${json_parts[@]}" <<'EOF' | tee -a "$summary"
+import json, sys
+from pathlib import Path
+merged = {}
+for part in map(Path, sys.argv[2:]):
+    if not part.exists():
+        print(f"      {part.stem}: no results (the run did not finish)")
+        continue
+    suite = merged[part.stem] = json.loads(part.read_text())
+    cases = [c for s in suite["testsuites"] for c in s["testsuite"]]
+    failed = [f'{c["classname"]}.{c["name"]}' for c in cases if c.get("failures")]
+    skipped = [c for c in cases if c.get("result") == "SKIPPED"]
+    print(f"      {part.stem}: {len(cases)} tests, {len(failed)} failed, {len(skipped)} skipped")
+    for name in failed:
+        print(f"        failed: {name}")
+    part.unlink()
+Path(sys.argv[1]).write_text(json.dumps(merged, indent=1))
+EOF
+fi
+
+if want alltests; then
   step all-tests 900 "$out/tests.log" ctest --test-dir "$build" -j "$jobs" --timeout 600 \
     --output-on-failure
   grep -E "tests passed|tests failed" "$out/tests.log" | tail -1 | sed 's/^/      /' | tee -a "$summary"
@@ -100,32 +175,34 @@ fi
 if want siren; then
   runs="$build/gpu-runs"
   rm -rf "$runs"
-  step "siren-$dut" 600 "$out/siren.log" "$bin/anvil-siren" --backend "$dut" \
-    --image data/cameraman.png --out "$runs/fp32"
-  grep "^anvil-siren: step" "$out/siren.log" | tail -1 | sed 's/^/      /' | tee -a "$summary"
-  if [ "$dut" = cuda ]; then
-    ANVIL_CUDA_TF32=1 step siren-cuda-tf32 600 "$out/siren.log" "$bin/anvil-siren" --backend cuda \
-      --image data/cameraman.png --out "$runs/tf32"
-    grep "^anvil-siren: step" "$out/siren.log" | tail -1 | sed 's/^/      /' | tee -a "$summary"
-  fi
-  [ -f "$runs/fp32/reconstruction.png" ] && cp "$runs/fp32/reconstruction.png" "$out/siren.png"
+  precisions=fp32; [ "$dut" = cuda ] && precisions="fp32 tf32"
+  for size in 256x256 full; do
+    for precision in $precisions; do
+      tf32=0; [ $precision = tf32 ] && tf32=1
+      ANVIL_CUDA_TF32=$tf32 step "siren-$dut-$size-$precision" 120 "$out/siren.log" \
+        "$bin/anvil-siren" --backend "$dut" --image data/cameraman.png --train-size "$size" \
+        --seed 0 --out "$runs/$size-$precision"
+      grep "^anvil-siren: step" "$out/siren.log" | tail -1 | sed 's/^/      /' | tee -a "$summary"
+    done
+  done
+  [ -f "$runs/full-fp32/reconstruction.png" ] && cp "$runs/full-fp32/reconstruction.png" "$out/siren.png"
 fi
 
 if want bench; then
   backends=$dut; [ "$dut" = cpu ] || backends="$dut,cpu"
-  step "bench-$backends" 600 "$out/bench.log" "$bin/anvil-bench-siren" --backend "$backends" \
+  step "bench-$backends" 150 "$out/bench.log" "$bin/anvil-bench-siren" --backend "$backends" \
     --layers 3 --sizes "$bench_sizes" --warmup 3 --reps 10 --json "$out/bench.json"
-  # Per-op timings at SIREN's shapes (GEMM GFLOP/s, elementwise bandwidth, reductions, fused
-  # composites vs the core defaults), synchronised per iteration.
-  step "bench-ops-$dut" 300 "$out/bench.log" "$bin/anvil-bench-ops" --backend "$dut" \
-    --benchmark_min_time=0.2
   precisions=fp32; [ "$dut" = cuda ] && precisions="fp32 tf32"
   for precision in $precisions; do
     flag=(); [ $precision = tf32 ] && flag=(--tf32)
-    step "bench-vs-pytorch-$precision" 600 "$out/bench.log" "$python" scripts/bench-pytorch.py \
+    step "bench-vs-pytorch-$precision" 150 "$out/bench.log" "$python" scripts/bench-pytorch.py \
       --device "$dut" "${flag[@]}" --python "$python" --anvil-bin "$bin/anvil-bench-siren" \
-      --layers 3 --sizes "$bench_sizes" --warmup 3 --reps 10 --out "$out/bench-$precision.json"
+      --layers 3 --sizes "$bench_sizes" --warmup 10 --reps 50 --out "$out/bench-$precision.json"
   done
+  # Per-op timings at SIREN's shapes (GEMM GFLOP/s, elementwise bandwidth, reductions, fused
+  # composites vs the core defaults), synchronised per iteration.
+  step "bench-ops-$dut" 90 "$out/bench.log" "$bin/anvil-bench-ops" --backend "$dut" \
+    --benchmark_min_time=0.1
   # Keep within 8 files: the PyTorch comparisons join bench.json.
   "$python" - "$out" <<'EOF'
 import json, sys
@@ -145,18 +222,20 @@ fi
 
 if want sanitize; then
   sanitizer=$(command -v compute-sanitizer || echo /usr/local/cuda/bin/compute-sanitizer)
-  if [ -x "$sanitizer" ]; then
+  if [ "$dut" != cuda ]; then
+    note "SKIP  sanitize: only for the cuda backend"
+  elif [ -x "$sanitizer" ]; then
     # The parameterised op tests on cuda; the 8 GiB test (CudaOnly) is left out, as memcheck's
     # shadow memory would double it.
-    step memcheck-kernel-tests 600 "$out/sanitize.log" "$sanitizer" --tool memcheck \
+    step memcheck-op-tests 150 "$out/tests.log" "$sanitizer" --tool memcheck \
       --error-exitcode 1 "$bin/test_cuda_plugin" '--gtest_filter=*/cuda'
-    step memcheck-siren 300 "$out/sanitize.log" "$sanitizer" --tool memcheck --error-exitcode 1 \
+    step memcheck-siren 60 "$out/tests.log" "$sanitizer" --tool memcheck --error-exitcode 1 \
       "$bin/anvil-siren" --backend "$dut" --image data/cameraman.png --train-size 64x64 --steps 20 \
-      --out "$build/gpu-runs/memcheck"
-    step racecheck-kernel-tests 600 "$out/sanitize.log" "$sanitizer" --tool racecheck \
+      --quiet --out "$build/gpu-runs/memcheck"
+    step racecheck-op-tests 120 "$out/tests.log" "$sanitizer" --tool racecheck \
       --error-exitcode 1 "$bin/test_cuda_plugin" \
       '--gtest_filter=*Transpose*/cuda:*Reduction*/cuda:*Argmax*/cuda'
-    grep -E "ERROR SUMMARY" "$out/sanitize.log" | sed 's/^/      /' | tee -a "$summary"
+    grep -E "ERROR SUMMARY" "$out/tests.log" | sed 's/^/      /' | tee -a "$summary"
   else
     note "SKIP  sanitize: compute-sanitizer is not on the PATH"
   fi
