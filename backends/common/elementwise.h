@@ -126,22 +126,29 @@ ANVIL_HD void adam_step(T& p, T g, T& m, T& v, const AdamCoefficients<T>& k) {
     p -= k.lr * m_hat / (std::sqrt(v_hat) + k.eps);
 }
 
-// Row-major broadcast indexing: the offsets into a and b of output element `i`.
+// Row-major broadcast indexing: the offsets into a and b of output element `i`, with the
+// division and remainder done in Index: std::int64_t always works; std::uint32_t is exact
+// when the output has fewer than 2^31 elements (every operand offset is then smaller too),
+// and GPUs divide 32-bit integers several times faster than 64-bit ones.
 struct OperandOffsets {
     std::int64_t a;
     std::int64_t b;
 };
+template <typename Index, typename Geometry>
+ANVIL_HD OperandOffsets broadcast_offsets_in(const Geometry& g, Index i) {
+    Index a = 0, b = 0;
+    for (int d = g.rank - 1; d >= 0; --d) {
+        const Index dim = static_cast<Index>(g.out_dims[d]);
+        const Index idx = i % dim;
+        i /= dim;
+        a += idx * static_cast<Index>(g.a_strides[d]);
+        b += idx * static_cast<Index>(g.b_strides[d]);
+    }
+    return {static_cast<std::int64_t>(a), static_cast<std::int64_t>(b)};
+}
 template <typename Geometry>
 ANVIL_HD OperandOffsets broadcast_offsets(const Geometry& g, std::int64_t i) {
-    OperandOffsets off{0, 0};
-    for (int d = g.rank - 1; d >= 0; --d) {
-        const std::int64_t dim = g.out_dims[d];
-        const std::int64_t idx = i % dim;
-        i /= dim;
-        off.a += idx * g.a_strides[d];
-        off.b += idx * g.b_strides[d];
-    }
-    return off;
+    return broadcast_offsets_in<std::int64_t>(g, i);
 }
 
 }  // namespace anvil::common

@@ -8,15 +8,45 @@ namespace anvil::cuda {
 
 namespace {
 
-// y: (rows, cols) = x w^T on entry, row-major, so element i is in column i % cols.
-template <typename T, Activation Act>
-__global__ void bias_activation_kernel(T* y, T* dact, const T* bias, std::int64_t n,
+// y: (rows, cols) = x w^T on entry. Threads are laid out as (column unit, row): blockDim.x
+// across a row's units, blockDim.y across rows, rows visited grid-stride, so each thread knows
+// its bias column without dividing. A unit is one element, or with Packed a 16-byte pack
+// (cols a multiple of kPack<T>, every pointer aligned).
+template <typename T, Activation Act, bool Packed>
+__global__ void bias_activation_kernel(T* y, T* dact, const T* bias, std::int64_t rows,
                                        std::int64_t cols, T omega) {
-    for (std::int64_t i = grid_first(); i < n; i += grid_stride()) {
-        const T z = bias ? y[i] + bias[i % cols] : y[i];
-        const common::ActValue<T> a = common::apply_activation(Act, omega, z);
-        y[i] = a.y;
-        if (dact) dact[i] = a.dy_dz;
+    constexpr int P = Packed ? kPack<T> : 1;
+    const std::int64_t units = cols / P;
+    const std::int64_t row_stride = static_cast<std::int64_t>(gridDim.x) * blockDim.y;
+    for (std::int64_t r = static_cast<std::int64_t>(blockIdx.x) * blockDim.y + threadIdx.y;
+         r < rows; r += row_stride) {
+        for (std::int64_t u = threadIdx.x; u < units; u += blockDim.x) {
+            const std::int64_t i = r * cols + u * P;  // first element of this unit
+            // Whole packs in registers; without Packed only element 0 is used.
+            Pack<T> z, b, out, slope;
+            if constexpr (Packed) {
+                z = *reinterpret_cast<const Pack<T>*>(y + i);
+                if (bias) b = *reinterpret_cast<const Pack<T>*>(bias + u * P);
+            } else {
+                z.v[0] = y[i];
+                if (bias) b.v[0] = bias[u];
+            }
+#pragma unroll
+            for (int j = 0; j < P; ++j) {
+                // No bias adds nothing (not +0, which would turn -0 into +0).
+                const common::ActValue<T> a =
+                    common::apply_activation(Act, omega, bias ? z.v[j] + b.v[j] : z.v[j]);
+                out.v[j] = a.y;
+                slope.v[j] = a.dy_dz;
+            }
+            if constexpr (Packed) {
+                *reinterpret_cast<Pack<T>*>(y + i) = out;
+                if (dact) *reinterpret_cast<Pack<T>*>(dact + i) = slope;
+            } else {
+                y[i] = out.v[0];
+                if (dact) dact[i] = slope.v[0];
+            }
+        }
     }
 }
 
@@ -52,10 +82,25 @@ __global__ void sgd_momentum_kernel(T* p, const T* g, T* velocity, std::int64_t 
 template <typename T, Activation Act>
 void bias_activation_run(const KernelContext& ctx, T omega, void* y, void* dact,
                          const void* bias, std::int64_t rows, std::int64_t cols) {
-    const std::int64_t n = rows * cols;
-    launch_grid_stride(ctx, "linear_act_forward", n, &bias_activation_kernel<T, Act>,
-                       static_cast<T*>(y), static_cast<T*>(dact), static_cast<const T*>(bias),
-                       n, cols, omega);
+    if (rows == 0 || cols == 0) return;
+    const bool packed = cols % kPack<T> == 0 && all_aligned16(y, dact, bias);
+    const std::int64_t units = packed ? cols / kPack<T> : cols;
+    // Threads across a row: the power of two covering its units, up to a whole block.
+    unsigned int across = 1;
+    while (across < units && across < static_cast<unsigned int>(kBlockSize)) across *= 2;
+    const dim3 block(across, kBlockSize / across);
+    const std::int64_t blocks =
+        std::min<std::int64_t>((rows + block.y - 1) / block.y, ctx.max_blocks);
+    auto* yt = static_cast<T*>(y);
+    auto* dt = static_cast<T*>(dact);
+    const auto* bt = static_cast<const T*>(bias);
+    if (packed)
+        bias_activation_kernel<T, Act, true><<<static_cast<unsigned int>(blocks), block, 0,
+                                               ctx.stream>>>(yt, dt, bt, rows, cols, omega);
+    else
+        bias_activation_kernel<T, Act, false><<<static_cast<unsigned int>(blocks), block, 0,
+                                                ctx.stream>>>(yt, dt, bt, rows, cols, omega);
+    check_launch("linear_act_forward", ctx.device, rows * cols);
 }
 
 }  // namespace

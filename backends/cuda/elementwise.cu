@@ -1,7 +1,8 @@
 // Elementwise kernels: fill, the unary ops, clip and affine, as 64-bit grid-stride loops over
-// the element functors shared with the CPU backend (backends/common/elementwise.h). Each unary
-// op is its own instantiation so the functor's switch folds away; sin/cos are the accurate
-// full-range versions (no fast-math intrinsics).
+// the element functors shared with the CPU backend (backends/common/elementwise.h), in 16-byte
+// packs where the pointers allow (grid.cuh). Each unary op is its own instantiation so the
+// functor's switch folds away; sin/cos are the accurate full-range versions (no fast-math
+// intrinsics).
 #include "anvil/error.h"
 #include "grid.cuh"
 
@@ -13,10 +14,25 @@ template <typename T> __global__ void fill_kernel(T* out, std::int64_t n, T valu
     for (std::int64_t i = grid_first(); i < n; i += grid_stride()) out[i] = value;
 }
 
-// out may alias x: each thread reads element i before writing it.
-template <typename T, typename F>
+// out = f(x). Packed: whole packs first, then the last n % kPack elements one by one. out may
+// alias x: each thread reads its element (or pack) before writing it.
+template <typename T, typename F, bool Packed>
 __global__ void map_kernel(const T* x, T* out, std::int64_t n, F f) {
-    for (std::int64_t i = grid_first(); i < n; i += grid_stride()) out[i] = f(x[i]);
+    std::int64_t done = 0;
+    if constexpr (Packed) {
+        constexpr int P = kPack<T>;
+        const std::int64_t packs = n / P;
+        const auto* xp = reinterpret_cast<const Pack<T>*>(x);
+        auto* outp = reinterpret_cast<Pack<T>*>(out);
+        for (std::int64_t i = grid_first(); i < packs; i += grid_stride()) {
+            Pack<T> v = xp[i];
+#pragma unroll
+            for (int j = 0; j < P; ++j) v.v[j] = f(v.v[j]);
+            outp[i] = v;
+        }
+        done = packs * P;
+    }
+    for (std::int64_t i = done + grid_first(); i < n; i += grid_stride()) out[i] = f(x[i]);
 }
 
 template <typename T, UnaryOp Op> struct UnaryFn {
@@ -34,8 +50,12 @@ template <typename T> struct AffineFn {
 template <typename T, typename F>
 void map(const KernelContext& ctx, const char* op, const void* x, void* out, std::int64_t n,
          F f) {
-    launch_grid_stride(ctx, op, n, &map_kernel<T, F>, static_cast<const T*>(x),
-                       static_cast<T*>(out), n, f);
+    if (all_aligned16(x, out))
+        launch_grid_stride_per(ctx, op, n, kPack<T>, &map_kernel<T, F, true>,
+                               static_cast<const T*>(x), static_cast<T*>(out), n, f);
+    else
+        launch_grid_stride(ctx, op, n, &map_kernel<T, F, false>, static_cast<const T*>(x),
+                           static_cast<T*>(out), n, f);
 }
 
 template <typename T>

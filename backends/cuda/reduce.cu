@@ -1,8 +1,8 @@
-// Reductions with CUB: sum, mean, max, min, argmax and the squared-error mean of mse_loss_grad.
-// A reduction over (outer, length, inner) is outer * inner segments of `length` items: one
-// segment is cub::DeviceReduce over the whole input, several are cub::DeviceSegmentedReduce.
-// For inner != 1 a gather iterator (common::segment_index) presents each segment's strided
-// items as contiguous, so no transposed copy is made.
+// Reductions: sum, mean, max, min, argmax and the squared-error mean of mse_loss_grad. A
+// reduction over (outer, length, inner) with inner == 1 is outer contiguous segments of
+// `length` items: one segment is cub::DeviceReduce over the whole input, several are
+// cub::DeviceSegmentedReduce. Over any other axis (inner > 1) the items of a segment are
+// strided, and reduce_columns.cuh reads them coalesced across neighbouring columns instead.
 #include <cub/device/device_reduce.cuh>
 #include <cub/device/device_segmented_reduce.cuh>
 #include <thrust/iterator/counting_iterator.h>
@@ -13,6 +13,7 @@
 #include "common/reduce_math.h"
 #include "cuda_memory.h"
 #include "grid.cuh"
+#include "reduce_columns.cuh"
 
 namespace anvil::cuda {
 
@@ -26,14 +27,7 @@ struct SegmentStart {
     __host__ __device__ Index operator()(Index s) const { return s * length; }
 };
 
-// Item j of the segment-major order, read from x: (outer, length, inner).
-template <typename T> struct GatherValue {
-    const T* x;
-    Index length, inner;
-    __device__ T operator()(Index j) const {
-        return x[common::segment_index(length, inner, j).source];
-    }
-};
+// Item j of the segment-major order, read from x: (outer, length, inner), with its index.
 template <typename T> struct GatherIndexed {
     const T* x;
     Index length, inner;
@@ -88,17 +82,14 @@ void reduce_segments(const KernelContext& ctx, const char* op, const ReduceGeome
                      op, geometry_detail(ctx, g));
 }
 
-// Reads x contiguously when segments are contiguous (inner == 1), else through the gather.
+// Contiguous segments (inner == 1) through CUB, strided ones (inner > 1) column-wise.
 template <typename T, typename Op>
 void reduce_values(const KernelContext& ctx, const char* op, const ReduceGeometry& g,
                    const T* x, T* out, Op reduce_op, T init) {
-    if (g.inner == 1) {
+    if (g.inner == 1)
         reduce_segments(ctx, op, g, x, out, reduce_op, init);
-        return;
-    }
-    const auto gathered = thrust::make_transform_iterator(thrust::counting_iterator<Index>(0),
-                                                          GatherValue<T>{x, g.length, g.inner});
-    reduce_segments(ctx, op, g, gathered, out, reduce_op, init);
+    else
+        reduce_columns(ctx, op, g, ValueLoad<T>{x}, reduce_op, init, out);
 }
 
 template <typename T> __global__ void divide_kernel(T* out, Index n, T divisor) {
@@ -152,14 +143,19 @@ void launch_argmax(const KernelContext& ctx, DType dtype, const ReduceGeometry& 
     dispatch_floating(dtype, [&](auto zero) {
         using T = decltype(zero);
         using Candidate = common::IndexedValue<T>;
-        const auto candidates = thrust::make_transform_iterator(
-            thrust::counting_iterator<Index>(0),
-            GatherIndexed<T>{static_cast<const T*>(x), g.length, g.inner});
+        const T* xt = static_cast<const T*>(x);
         StreamScratch best(ctx, static_cast<std::size_t>(segments) * sizeof(Candidate), "argmax");
         const Candidate identity{std::numeric_limits<Index>::max(),
                                  -std::numeric_limits<T>::infinity()};
-        reduce_segments(ctx, "argmax", g, candidates, best.as<Candidate>(),
-                        common::ArgmaxOp<T>{}, identity);
+        if (g.inner == 1) {
+            const auto candidates = thrust::make_transform_iterator(
+                thrust::counting_iterator<Index>(0), GatherIndexed<T>{xt, g.length, g.inner});
+            reduce_segments(ctx, "argmax", g, candidates, best.as<Candidate>(),
+                            common::ArgmaxOp<T>{}, identity);
+        } else {
+            reduce_columns(ctx, "argmax", g, IndexedLoad<T>{xt}, common::ArgmaxOp<T>{}, identity,
+                           best.as<Candidate>());
+        }
         launch_grid_stride(ctx, "argmax", segments, &take_index_kernel<T>, best.as<Candidate>(),
                            out, segments);
     });

@@ -43,10 +43,12 @@ __global__ void transpose_kernel(const T* x, T* out, std::int64_t rows, std::int
 void launch_transpose2d(const KernelContext& ctx, DType dtype, const void* x, void* out,
                         std::int64_t rows, std::int64_t cols) {
     if (rows == 0 || cols == 0) return;
-    constexpr std::int64_t kMaxGridY = 65535;  // CUDA's limit on gridDim.y
+    // CUDA's grid limits: 2^31 - 1 blocks along x, 65535 along y; the kernel strides past them.
+    constexpr std::int64_t kMaxGridX = 2147483647;
+    constexpr std::int64_t kMaxGridY = 65535;
     const std::int64_t tile_rows = (rows + kTile - 1) / kTile;
     const std::int64_t tile_cols = (cols + kTile - 1) / kTile;
-    const dim3 grid(static_cast<unsigned int>(std::min<std::int64_t>(tile_cols, kMaxGridY)),
+    const dim3 grid(static_cast<unsigned int>(std::min<std::int64_t>(tile_cols, kMaxGridX)),
                     static_cast<unsigned int>(std::min<std::int64_t>(tile_rows, kMaxGridY)));
     const dim3 block(kTile, kTileRowsPerPass);
     dispatch_floating(dtype, [&](auto zero) {

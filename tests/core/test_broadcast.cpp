@@ -120,6 +120,11 @@ void expect_offsets_match_naive(const Shape& a, const Shape& b) {
     std::vector<std::int64_t> idx(static_cast<std::size_t>(out.rank()), 0);
     for (std::int64_t i = 0; i < out.numel(); ++i) {
         const common::OperandOffsets off = common::broadcast_offsets(g, i);
+        // The 32-bit form the CUDA kernels use below 2^31 elements computes the same offsets.
+        const common::OperandOffsets off32 =
+            common::broadcast_offsets_in<std::uint32_t>(g, static_cast<std::uint32_t>(i));
+        ASSERT_EQ(off32.a, off.a) << a.to_string() << " + " << b.to_string() << " at " << i;
+        ASSERT_EQ(off32.b, off.b) << a.to_string() << " + " << b.to_string() << " at " << i;
         ASSERT_EQ(off.a, naive_offset(a, out, idx)) << a.to_string() << " + " << b.to_string() << " at " << i;
         ASSERT_EQ(off.b, naive_offset(b, out, idx)) << a.to_string() << " + " << b.to_string() << " at " << i;
         for (int d = out.rank() - 1; d >= 0; --d) {  // next row-major index

@@ -6,6 +6,7 @@
 // kernels' and not the test's.
 #include <gtest/gtest.h>
 
+#include <array>
 #include <cmath>
 #include <cstdint>
 #include <limits>
@@ -252,6 +253,119 @@ TEST_P(CudaOps, ReductionsOverEveryAxis) {
     expect_close(download(anvil::mean(empty_axis, 1)), std::vector<double>(6, kNaN), 0);
 }
 
+// The shapes where a reduction's layout matters on a GPU: a long axis with few columns, few
+// long rows, a wide axis-0 reduction split into chunks and reduced again, a middle axis, and
+// more columns than one block covers. NaN in one column checks max/min/argmax there.
+TEST_P(CudaOps, ReductionsOverLongAndNarrowAxes) {
+    using anvil::ReduceOp;
+    const std::vector<Shape> shapes = {Shape{100003, 3}, Shape{3, 100003}, Shape{65536, 256},
+                                       Shape{64, 3000, 5}, Shape{2, 7001, 300}};
+    unsigned seed = 80;
+    for (const Shape& shape : shapes) {
+        auto x = random(static_cast<std::size_t>(shape.numel()), -4, 4, seed++);
+        x[x.size() / 2] = kNaN;
+        const Tensor t = upload(x, shape);
+        for (int axis = 0; axis < shape.rank(); ++axis) {
+            Index outer = 1, inner = 1;
+            for (int d = 0; d < axis; ++d) outer *= shape[d];
+            for (int d = axis + 1; d < shape.rank(); ++d) inner *= shape[d];
+            const Index length = shape[axis];
+            SCOPED_TRACE(::testing::Message() << shape.to_string() << " axis " << axis);
+            for (ReduceOp op : {ReduceOp::sum, ReduceOp::mean, ReduceOp::max, ReduceOp::min}) {
+                SCOPED_TRACE(anvil::op_name(op));
+                // f32 sums of up to 10^5 terms in any order: well inside 1e-4 of the scale.
+                expect_close(download(anvil::reduce(op, t, axis)),
+                             host_reduce(op, x, outer, length, inner), 1e-4);
+            }
+            std::vector<std::int64_t> expected;
+            for (Index o = 0; o < outer; ++o)
+                for (Index i = 0; i < inner; ++i) {
+                    Index best = 0;
+                    for (Index k = 0; k < length; ++k) {
+                        const double v = x[static_cast<std::size_t>((o * length + k) * inner + i)];
+                        const double b = x[static_cast<std::size_t>((o * length + best) * inner + i)];
+                        if (std::isnan(b)) break;
+                        if (std::isnan(v) || v > b) best = k;
+                    }
+                    expected.push_back(best);
+                }
+            EXPECT_EQ(anvil::argmax(t, axis).to_vector<std::int64_t>(), expected);
+        }
+    }
+}
+
+// Elementwise kernels run on 16-byte packs when they can: every size around a pack boundary
+// (tails of 1 to 3 elements), in place, a scalar operand on either side, and a row broadcast
+// (the indexed path) must give the element-by-element result.
+TEST_P(CudaOps, PackedElementwiseTailsInPlaceAndBroadcast) {
+    using anvil::BinaryOp;
+    using anvil::UnaryOp;
+    unsigned seed = 90;
+    for (Index n : {Index{1}, Index{3}, Index{4}, Index{5}, Index{1023}, Index{4099}}) {
+        SCOPED_TRACE(n);
+        auto av = random(static_cast<std::size_t>(n), -3, 3, seed++);
+        auto bv = random(static_cast<std::size_t>(n), 0.5, 2, seed++);
+        std::vector<double> sv = {1.5};
+        const Tensor a = upload(av, Shape{n}), b = upload(bv, Shape{n});
+        const Tensor scalar = upload(sv, Shape{});
+        std::vector<double> sin_a, sum, scaled, left, right;
+        for (std::size_t i = 0; i < av.size(); ++i) {
+            sin_a.push_back(std::sin(av[i]));
+            sum.push_back(av[i] + bv[i]);
+            scaled.push_back(2.0 * av[i] - 1.0);
+            left.push_back(sv[0] - av[i]);
+            right.push_back(av[i] / sv[0]);
+        }
+        expect_close(download(anvil::unary(UnaryOp::sin, a)), sin_a, 1e-6);
+        Tensor in_place = a.clone();
+        anvil::affine_into(in_place, 2.0, -1.0, in_place);
+        expect_close(download(in_place), scaled, 1e-6);
+        Tensor acc = a.clone();
+        anvil::binary_into(BinaryOp::add, acc, b, acc);
+        expect_close(download(acc), sum, 1e-6);
+        expect_close(download(anvil::binary(BinaryOp::sub, scalar, a)), left, 1e-6);
+        expect_close(download(anvil::binary(BinaryOp::div, a, scalar)), right, 1e-6);
+    }
+    for (const auto& [rows, cols] : std::vector<std::pair<Index, Index>>{{37, 8}, {5, 3}, {300, 256}}) {
+        auto xv = random(static_cast<std::size_t>(rows * cols), -1, 1, seed++);
+        auto rv = random(static_cast<std::size_t>(cols), -1, 1, seed++);
+        const Tensor x = upload(xv, Shape{rows, cols}), row = upload(rv, Shape{cols});
+        std::vector<double> expected;
+        for (Index r = 0; r < rows; ++r)
+            for (Index c = 0; c < cols; ++c)
+                expected.push_back(xv[static_cast<std::size_t>(r * cols + c)] *
+                                   rv[static_cast<std::size_t>(c)]);
+        expect_close(download(anvil::binary(BinaryOp::mul, x, row)), expected, 1e-6);
+    }
+}
+
+// The fused bias + activation kernel lays threads out by (column, row), on packs when the row
+// length is a multiple of 4: narrow and wide rows, rows longer than a block covers, no bias,
+// and no derivative requested must all match the core default.
+TEST_P(CudaOps, FusedLinearActivationRowLayouts) {
+    using anvil::Activation;
+    unsigned seed = 100;
+    for (const auto& [rows, in, out] : std::vector<std::array<Index, 3>>{
+             {37, 2, 8}, {1, 3, 4}, {300, 5, 256}, {6, 4, 1032}, {9, 2, 1}, {4, 3, 1030}}) {
+        SCOPED_TRACE(::testing::Message() << rows << "x" << in << " -> " << out);
+        auto xv = random(static_cast<std::size_t>(rows * in), -1, 1, seed++);
+        auto wv = random(static_cast<std::size_t>(out * in), -1, 1, seed++);
+        auto bv = random(static_cast<std::size_t>(out), -1, 1, seed++);
+        const Tensor x = upload(xv, Shape{rows, in}), w = upload(wv, Shape{out, in});
+        const Tensor b = upload(bv, Shape{out});
+        for (const Tensor* bias : {&b, static_cast<const Tensor*>(nullptr)}) {
+            Tensor y1 = Tensor::empty(Shape{rows, out}, DType::f32, dev_), d1 = y1.clone();
+            Tensor y2 = y1.clone(), d2 = y1.clone(), y3 = y1.clone();
+            dev_->linear_act_forward(Activation::sine, 30.0, x, w, bias, y1, &d1);
+            dev_->anvil::Device::linear_act_forward(Activation::sine, 30.0, x, w, bias, y2, &d2);
+            dev_->linear_act_forward(Activation::sine, 30.0, x, w, bias, y3, nullptr);
+            expect_close(download(y1), download(y2), 1e-5);
+            expect_close(download(d1), download(d2), 1e-3);
+            expect_close(download(y3), download(y2), 1e-5);
+        }
+    }
+}
+
 TEST_P(CudaOps, ArgmaxFirstMaximumAndNaN) {
     std::vector<double> x = {1, 3, 3, 0,  //
                              2, 2, 2, 2,  //
@@ -367,6 +481,28 @@ TEST_F(CudaOnly, ElementwiseBeyondTwoToThe31Elements) {
     dev_->copy_to_host(tail, t.data_as<float>() + (n - 8), sizeof(tail));
     for (float v : tail) EXPECT_EQ(v, 4.0f);
     EXPECT_EQ(anvil::max(t).item(), 4.0);
+}
+
+// More than 2^31 elements through the indexed kernels: a row broadcast (64-bit index math past
+// 2^31) and column reductions whose offsets and argmax indices pass 2^31.
+TEST_F(CudaOnly, BroadcastAndColumnReductionsBeyondTwoToThe31Elements) {
+    const Index rows = (Index{1} << 30) + 3;  // rows * 2 > 2^31
+    const std::size_t bytes = static_cast<std::size_t>(rows) * 2 * sizeof(float);
+    if (dev_->memory_info().free_bytes < 2 * bytes + (std::size_t{1} << 30))
+        GTEST_SKIP() << "needs " << anvil::format_bytes(2 * bytes) << " of free GPU memory";
+    Tensor x = Tensor::full(Shape{rows, 2}, DType::f32, dev_, 1.0);
+    const float last_row[2] = {5.0f, 6.0f};
+    dev_->copy_from_host(x.data_as<float>() + (rows - 1) * 2, last_row, sizeof(last_row));
+    const Tensor offsets = Tensor::from_vector(std::vector<float>{1.0f, 2.0f}, Shape{2}, dev_);
+    const Tensor y = anvil::binary(anvil::BinaryOp::add, x, offsets);
+    x = Tensor();  // free 8 GiB before the reductions' scratch
+    float tail[4] = {};
+    dev_->copy_to_host(tail, y.data_as<float>() + (rows - 2) * 2, sizeof(tail));
+    EXPECT_EQ(std::vector<float>(tail, tail + 4), (std::vector<float>{2.0f, 3.0f, 6.0f, 8.0f}));
+    EXPECT_EQ(anvil::max(y, 0).to_vector<float>(), (std::vector<float>{6.0f, 8.0f}));
+    EXPECT_EQ(anvil::min(y, 0).to_vector<float>(), (std::vector<float>{2.0f, 3.0f}));
+    EXPECT_EQ(anvil::argmax(y, 0).to_vector<std::int64_t>(),
+              (std::vector<std::int64_t>{rows - 1, rows - 1}));
 }
 
 }  // namespace

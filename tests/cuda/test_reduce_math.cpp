@@ -1,7 +1,9 @@
 // Checks the reduction index math and combine operators the CUDA kernels use
 // (backends/common/reduce_math.h) on the CPU: the segment gather order against a direct loop
-// over (outer, length, inner), NaN in max/min, and argmax's first-maximum / NaN rule under
-// every association a parallel reduction may choose.
+// over (outer, length, inner), the column reduction's plan and per-thread index walk (every
+// input read once, every partial written once, passes that end in the right result), NaN in
+// max/min, and argmax's first-maximum / NaN rule under every association a parallel reduction
+// may choose.
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -15,6 +17,7 @@
 namespace {
 
 using anvil::common::ArgmaxOp;
+using anvil::common::ColumnPlan;
 using anvil::common::IndexedValue;
 using anvil::common::segment_index;
 using Index = std::int64_t;
@@ -37,6 +40,78 @@ TEST(ReduceMath, SegmentIndexVisitsEachSegmentInAxisOrder) {
 
 TEST(ReduceMath, SegmentIndexIsIdentityForInnerOne) {
     for (Index j = 0; j < 40; ++j) EXPECT_EQ(segment_index(8, 1, j).source, j);
+}
+
+// One pass of reduce_columns_kernel on the host: every block (bx, chunk) and thread t walks
+// the items column_lane gives it, and the lanes of each column are summed into out_index.
+// Counts how often each input element is read and each partial written.
+std::vector<double> run_column_pass(const ColumnPlan& p, const std::vector<double>& x,
+                                    std::vector<int>& reads, std::vector<int>& writes,
+                                    Index block) {
+    std::vector<double> out(static_cast<std::size_t>(p.outer * p.chunks * p.inner), 0.0);
+    writes.assign(out.size(), 0);
+    reads.assign(x.size(), 0);
+    for (Index bx = 0; bx < p.outer * p.tiles; ++bx)
+        for (Index chunk = 0; chunk < p.chunks; ++chunk)
+            for (Index t = 0; t < block; ++t) {
+                const auto l = anvil::common::column_lane(p, bx, chunk, t);
+                if (!l.active) continue;
+                EXPECT_LT(l.q, p.lanes);
+                EXPECT_EQ(l.q * p.cols + l.c, t);
+                Index offset = l.offset;
+                const Index o = bx / p.tiles;
+                for (Index k = l.k_begin; k < l.k_end; k += p.lanes, offset += l.step) {
+                    EXPECT_EQ(offset, (o * p.length + k) * p.inner + l.i);
+                    ++reads[static_cast<std::size_t>(offset)];
+                    out[static_cast<std::size_t>(l.out_index)] += x[static_cast<std::size_t>(offset)];
+                }
+                if (l.q == 0) ++writes[static_cast<std::size_t>(l.out_index)];
+            }
+    return out;
+}
+
+TEST(ReduceMath, ColumnReductionReadsEveryItemOnceAndPassesEndInTheSum) {
+    const Index block = 256;
+    for (const auto& [outer, length, inner] : std::vector<std::array<Index, 3>>{
+             {1, 100003, 3}, {1, 65536, 256}, {64, 3000, 5}, {2, 7001, 300}, {3, 1, 2},
+             {5, 40, 1000}, {1, 9, 2}, {7, 33, 129}}) {
+        for (Index target : {Index{1}, Index{64}, Index{2112}}) {
+            SCOPED_TRACE(::testing::Message() << "(" << outer << ", " << length << ", " << inner
+                                              << ") target " << target);
+            std::vector<double> x(static_cast<std::size_t>(outer * length * inner));
+            for (std::size_t j = 0; j < x.size(); ++j) x[j] = static_cast<double>(j % 97) - 40.0;
+            std::vector<double> expected;
+            for (Index o = 0; o < outer; ++o)
+                for (Index i = 0; i < inner; ++i) {
+                    double sum = 0;
+                    for (Index k = 0; k < length; ++k)
+                        sum += x[static_cast<std::size_t>((o * length + k) * inner + i)];
+                    expected.push_back(sum);
+                }
+            // The passes reduce_columns makes: partials (outer, chunks, inner) until one chunk.
+            std::vector<double> data = x;
+            Index len = length;
+            for (int pass = 0;; ++pass) {
+                ASSERT_LT(pass, 8) << "too many passes";
+                const ColumnPlan p =
+                    anvil::common::plan_column_reduction(outer, len, inner, block, target);
+                EXPECT_EQ(p.lanes & (p.lanes - 1), 0) << "lanes is a power of two";
+                EXPECT_LE(p.lanes * p.cols, block);
+                EXPECT_GE(p.tiles * p.cols, inner);
+                EXPECT_LE(p.chunks, 65535);
+                EXPECT_GE(p.chunk_len * p.chunks, len);
+                EXPECT_LT(p.chunk_len * (p.chunks - 1), len) << "no empty chunk";
+                std::vector<int> reads, writes;
+                data = run_column_pass(p, data, reads, writes, block);
+                for (int r : reads) ASSERT_EQ(r, 1);
+                for (int w : writes) ASSERT_EQ(w, 1);
+                if (p.chunks == 1) break;
+                len = p.chunks;
+            }
+            ASSERT_EQ(data.size(), expected.size());
+            for (std::size_t j = 0; j < data.size(); ++j) EXPECT_EQ(data[j], expected[j]) << j;
+        }
+    }
 }
 
 TEST(ReduceMath, MaxMinPropagateNaN) {
