@@ -8,13 +8,21 @@ namespace anvil::cuda {
 
 namespace {
 
-// y: (rows, cols) = x w^T on entry. Threads are laid out as (column unit, row): blockDim.x
-// across a row's units, blockDim.y across rows, rows visited grid-stride, so each thread knows
-// its bias column without dividing. A unit is one element, or with Packed a 16-byte pack
-// (cols a multiple of kPack<T>, every pointer aligned).
+// x: (rows, in), w: (cols, in) with in <= kMaxSmallIn, whose product the kernel computes
+// itself; or x null when y already holds x w^T (from cuBLAS).
+template <typename T> struct SmallProduct {
+    const T* x;
+    const T* w;
+    int in;
+};
+
+// y: (rows, cols) = act(omega (x w^T + bias)). Threads are laid out as (column unit, row):
+// blockDim.x across a row's units, blockDim.y across rows, rows visited grid-stride, so each
+// thread knows its bias column without dividing. A unit is one element, or with Packed a
+// 16-byte pack (cols a multiple of kPack<T>, every pointer aligned).
 template <typename T, Activation Act, bool Packed>
-__global__ void bias_activation_kernel(T* y, T* dact, const T* bias, std::int64_t rows,
-                                       std::int64_t cols, T omega) {
+__global__ void bias_activation_kernel(SmallProduct<T> product, T* y, T* dact, const T* bias,
+                                       std::int64_t rows, std::int64_t cols, T omega) {
     constexpr int P = Packed ? kPack<T> : 1;
     const std::int64_t units = cols / P;
     const std::int64_t row_stride = static_cast<std::int64_t>(gridDim.x) * blockDim.y;
@@ -24,11 +32,25 @@ __global__ void bias_activation_kernel(T* y, T* dact, const T* bias, std::int64_
             const std::int64_t i = r * cols + u * P;  // first element of this unit
             // Whole packs in registers; without Packed only element 0 is used.
             Pack<T> z, b, out, slope;
-            if constexpr (Packed) {
+            if (product.x) {
+                // The product in the order a GEMM sums it; x's row is shared by the block's
+                // threads and w is a few KB, so both come from cache.
+                const T* x_row = product.x + r * product.in;
+#pragma unroll
+                for (int j = 0; j < P; ++j) {
+                    const T* w_row = product.w + (u * P + j) * product.in;
+                    T acc = T(0);
+                    for (int k = 0; k < product.in; ++k) acc += x_row[k] * w_row[k];
+                    z.v[j] = acc;
+                }
+            } else if constexpr (Packed) {
                 z = *reinterpret_cast<const Pack<T>*>(y + i);
-                if (bias) b = *reinterpret_cast<const Pack<T>*>(bias + u * P);
             } else {
                 z.v[0] = y[i];
+            }
+            if constexpr (Packed) {
+                if (bias) b = *reinterpret_cast<const Pack<T>*>(bias + u * P);
+            } else {
                 if (bias) b.v[0] = bias[u];
             }
 #pragma unroll
@@ -57,10 +79,24 @@ __global__ void mse_grad_kernel(const T* pred, const T* target, T* grad, std::in
         grad[i] = scale * (pred[i] - target[i]);
 }
 
+// Up to kAdamTensorsPerLaunch parameter tensors in one launch, tensor blockIdx.y: a SIREN has
+// 8 small ones, and a launch each cost more than their arithmetic.
+template <typename T> struct AdamBatch {
+    T* param[kAdamTensorsPerLaunch];
+    const T* grad[kAdamTensorsPerLaunch];
+    T* m[kAdamTensorsPerLaunch];
+    T* v[kAdamTensorsPerLaunch];
+    std::int64_t n[kAdamTensorsPerLaunch];
+};
+
 template <typename T>
-__global__ void adam_kernel(T* p, const T* g, T* m, T* v, std::int64_t n,
-                            common::AdamCoefficients<T> k) {
-    for (std::int64_t i = grid_first(); i < n; i += grid_stride())
+__global__ void adam_kernel(AdamBatch<T> batch, common::AdamCoefficients<T> k) {
+    const unsigned int s = blockIdx.y;
+    T* p = batch.param[s];
+    const T* g = batch.grad[s];
+    T* m = batch.m[s];
+    T* v = batch.v[s];
+    for (std::int64_t i = grid_first(); i < batch.n[s]; i += grid_stride())
         common::adam_step(p[i], g[i], m[i], v[i], k);
 }
 
@@ -80,8 +116,8 @@ __global__ void sgd_momentum_kernel(T* p, const T* g, T* velocity, std::int64_t 
 }
 
 template <typename T, Activation Act>
-void bias_activation_run(const KernelContext& ctx, T omega, void* y, void* dact,
-                         const void* bias, std::int64_t rows, std::int64_t cols) {
+void bias_activation_run(const KernelContext& ctx, T omega, SmallProduct<T> product, void* y,
+                         void* dact, const void* bias, std::int64_t rows, std::int64_t cols) {
     if (rows == 0 || cols == 0) return;
     const bool packed = cols % kPack<T> == 0 && all_aligned16(y, dact, bias);
     const std::int64_t units = packed ? cols / kPack<T> : cols;
@@ -96,37 +132,52 @@ void bias_activation_run(const KernelContext& ctx, T omega, void* y, void* dact,
     const auto* bt = static_cast<const T*>(bias);
     if (packed)
         bias_activation_kernel<T, Act, true><<<static_cast<unsigned int>(blocks), block, 0,
-                                               ctx.stream>>>(yt, dt, bt, rows, cols, omega);
+                                               ctx.stream>>>(product, yt, dt, bt, rows, cols,
+                                                             omega);
     else
         bias_activation_kernel<T, Act, false><<<static_cast<unsigned int>(blocks), block, 0,
-                                                ctx.stream>>>(yt, dt, bt, rows, cols, omega);
+                                                ctx.stream>>>(product, yt, dt, bt, rows, cols,
+                                                              omega);
     check_launch("linear_act_forward", ctx.device, rows * cols);
 }
 
 }  // namespace
 
-void launch_bias_activation(const KernelContext& ctx, Activation act, DType dtype, double omega,
-                            void* y, void* dact, const void* bias, std::int64_t rows,
-                            std::int64_t cols) {
+void launch_linear_activation(const KernelContext& ctx, Activation act, DType dtype,
+                              double omega, const void* x, const void* w, int in, void* y,
+                              void* dact, const void* bias, std::int64_t rows,
+                              std::int64_t cols) {
     dispatch_floating(dtype, [&](auto zero) {
         using T = decltype(zero);
-        const T w = static_cast<T>(omega);
+        const T om = static_cast<T>(omega);
+        const SmallProduct<T> pr{static_cast<const T*>(x), static_cast<const T*>(w), in};
         switch (act) {
             case Activation::identity:
-                return bias_activation_run<T, Activation::identity>(ctx, w, y, dact, bias, rows, cols);
+                return bias_activation_run<T, Activation::identity>(ctx, om, pr, y, dact, bias,
+                                                                    rows, cols);
             case Activation::sine:
-                return bias_activation_run<T, Activation::sine>(ctx, w, y, dact, bias, rows, cols);
+                return bias_activation_run<T, Activation::sine>(ctx, om, pr, y, dact, bias, rows,
+                                                                cols);
             case Activation::relu:
-                return bias_activation_run<T, Activation::relu>(ctx, w, y, dact, bias, rows, cols);
+                return bias_activation_run<T, Activation::relu>(ctx, om, pr, y, dact, bias, rows,
+                                                                cols);
             case Activation::tanh:
-                return bias_activation_run<T, Activation::tanh>(ctx, w, y, dact, bias, rows, cols);
+                return bias_activation_run<T, Activation::tanh>(ctx, om, pr, y, dact, bias, rows,
+                                                                cols);
             case Activation::sigmoid:
-                return bias_activation_run<T, Activation::sigmoid>(ctx, w, y, dact, bias, rows,
-                                                                   cols);
+                return bias_activation_run<T, Activation::sigmoid>(ctx, om, pr, y, dact, bias,
+                                                                   rows, cols);
         }
         throw Error(std::string("[linear_act_forward] unknown activation ") +
                     activation_name(act) + " on cuda");
     });
+}
+
+void launch_bias_activation(const KernelContext& ctx, Activation act, DType dtype, double omega,
+                            void* y, void* dact, const void* bias, std::int64_t rows,
+                            std::int64_t cols) {
+    launch_linear_activation(ctx, act, dtype, omega, nullptr, nullptr, 0, y, dact, bias, rows,
+                             cols);
 }
 
 void launch_mse_grad(const KernelContext& ctx, DType dtype, const void* pred, const void* target,
@@ -139,16 +190,36 @@ void launch_mse_grad(const KernelContext& ctx, DType dtype, const void* pred, co
     });
 }
 
-void launch_adam_step(const KernelContext& ctx, DType dtype, void* param, const void* grad,
-                      void* m, void* v, std::int64_t n,
-                      const AdamStepParams& k) {
+void launch_adam_steps(const KernelContext& ctx, DType dtype, const AdamTensor* tensors,
+                       std::size_t count, const AdamStepParams& k) {
     dispatch_floating(dtype, [&](auto zero) {
         using T = decltype(zero);
         const common::AdamCoefficients<T> kt =
             common::adam_coefficients<T>(k.lr, k.beta1, k.beta2, k.eps, k.step);
-        launch_grid_stride(ctx, "adam_update", n, &adam_kernel<T>, static_cast<T*>(param),
-                           static_cast<const T*>(grad), static_cast<T*>(m), static_cast<T*>(v),
-                           n, kt);
+        for (std::size_t first = 0; first < count; first += kAdamTensorsPerLaunch) {
+            const std::size_t here = std::min<std::size_t>(count - first, kAdamTensorsPerLaunch);
+            AdamBatch<T> batch{};
+            std::int64_t largest = 0, total = 0;
+            for (std::size_t j = 0; j < here; ++j) {
+                const AdamTensor& t = tensors[first + j];
+                batch.param[j] = static_cast<T*>(t.param);
+                batch.grad[j] = static_cast<const T*>(t.grad);
+                batch.m[j] = static_cast<T*>(t.m);
+                batch.v[j] = static_cast<T*>(t.v);
+                batch.n[j] = t.n;
+                largest = std::max(largest, t.n);
+                total += t.n;
+            }
+            if (largest == 0) continue;
+            // Blocks per tensor: enough for the largest, the whole grid at most one GPU-full.
+            const std::int64_t per_tensor = std::max<std::int64_t>(
+                1, std::min<std::int64_t>(grid_blocks(ctx, largest),
+                                          ctx.max_blocks / static_cast<std::int64_t>(here)));
+            adam_kernel<T><<<dim3(static_cast<unsigned int>(per_tensor),
+                                  static_cast<unsigned int>(here)),
+                             kBlockSize, 0, ctx.stream>>>(batch, kt);
+            check_launch("adam_update", ctx.device, total);
+        }
     });
 }
 

@@ -15,6 +15,12 @@ std::string api_name(const char* call) {
 
 void throw_cuda_error(cudaError_t status, const char* call, const char* op,
                       const std::string& detail) {
+    // The failure is reported here, so it must not stay behind as the runtime's last error:
+    // every failed runtime call records its error, and CUB reads launch errors with
+    // cudaPeekAtLastError (CCCL 3.0's CubDebug then clears them; nothing promises that), so
+    // the next check_launch would blame an unrelated kernel. (A sticky error, after a kernel
+    // fault, comes back from every later call anyway.)
+    cudaGetLastError();
     std::string message = std::string("[") + op + "] " + api_name(call) + " failed: " +
                           cudaGetErrorString(status) + " (" + cudaGetErrorName(status) + ")";
     if (!detail.empty()) message += "; " + detail;
@@ -23,6 +29,7 @@ void throw_cuda_error(cudaError_t status, const char* call, const char* op,
 
 void throw_cublas_error(cublasStatus_t status, const char* call, const char* op,
                         const std::string& detail) {
+    cudaGetLastError();  // a kernel cuBLAS failed to launch leaves its error, as above
     std::string message = std::string("[") + op + "] " + api_name(call) + " failed: " +
                           cublasGetStatusString(status) + " (" + cublasGetStatusName(status) +
                           ")";

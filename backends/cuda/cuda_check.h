@@ -11,7 +11,9 @@
 
 namespace anvil::cuda {
 
-// "[op] call failed: <cudaGetErrorString> (<cudaGetErrorName>); detail"
+// "[op] call failed: <cudaGetErrorString> (<cudaGetErrorName>); detail". Both also clear the
+// runtime's last error (cudaGetLastError), so that a reported failure is not blamed again on
+// the next launch.
 [[noreturn]] void throw_cuda_error(cudaError_t status, const char* call, const char* op,
                                    const std::string& detail);
 [[noreturn]] void throw_cublas_error(cublasStatus_t status, const char* call, const char* op,

@@ -12,8 +12,9 @@
 namespace anvil::cuda {
 
 namespace {
-bool tf32_requested() {
-    const char* value = std::getenv("ANVIL_CUDA_TF32");
+// The opt-ins ANVIL_CUDA_TF32 and ANVIL_CUDA_SYNC, read once per device at its creation.
+bool env_is_one(const char* name) {
+    const char* value = std::getenv(name);
     return value && std::strcmp(value, "1") == 0;
 }
 }  // namespace
@@ -40,18 +41,20 @@ CudaDevice::CudaDevice(int index) : index_(index), name_("cuda:" + std::to_strin
         if (ctx_.stream) cudaStreamDestroy(ctx_.stream);
         throw;
     }
-    tf32_ = tf32_requested();
+    tf32_ = env_is_one("ANVIL_CUDA_TF32");
+    sync_ops_ = env_is_one("ANVIL_CUDA_SYNC");
     description_ = std::string(prop.name) + ", " + format_bytes(prop.totalGlobalMem) +
                    ", compute capability " + std::to_string(prop.major) + "." +
                    std::to_string(prop.minor) + ", " + std::to_string(prop.multiProcessorCount) +
-                   " SMs" + (tf32_ ? ", TF32 GEMMs (ANVIL_CUDA_TF32=1)" : "");
+                   " SMs" + (tf32_ ? ", TF32 GEMMs (ANVIL_CUDA_TF32=1)" : "") +
+                   (sync_ops_ ? ", every op synchronised (ANVIL_CUDA_SYNC=1)" : "");
 }
 
 CudaDevice::~CudaDevice() {
     // At process exit the CUDA runtime may be unloaded before this device; the driver then
     // reclaims everything and no call may be made.
     if (cudaSetDevice(index_) == cudaErrorCudartUnloading) return;
-    free_on_stream(ctx_, ones_);
+    for (const Ones& ones : ones_) free_on_stream(ctx_, ones.data);
     if (cublas_) cublasDestroy(cublas_);
     if (ctx_.stream) {
         cudaStreamSynchronize(ctx_.stream);
@@ -64,10 +67,19 @@ const KernelContext& CudaDevice::activate(const char* op) const {
     return ctx_;
 }
 
+void CudaDevice::finish(const char* op) {
+    if (!sync_ops_) return;
+    ANVIL_CUDA_CHECK(cudaStreamSynchronize(ctx_.stream), op,
+                     name_ + ", waiting for this op (ANVIL_CUDA_SYNC=1)");
+}
+
 MemoryInfo CudaDevice::memory_info() const {
     activate("memory_info");
     MemoryInfo info;
     ANVIL_CUDA_CHECK(cudaMemGetInfo(&info.free_bytes, &info.total_bytes), "memory_info", name_);
+    // The pool keeps freed memory for reuse (configure_memory_pool), and the driver counts it
+    // as used; to this process it is free.
+    info.free_bytes = std::min(info.total_bytes, info.free_bytes + pool_cached_bytes(index_));
     return info;
 }
 
@@ -92,11 +104,16 @@ void CudaDevice::deallocate(void* ptr, std::size_t /*bytes*/) noexcept {
 
 void CudaDevice::copy_from_host(void* dst, const void* src, std::size_t bytes) {
     if (bytes == 0) return;
-    // From pageable memory (all anvil hands over) the call returns once src is staged, so the
-    // caller may free or reuse it; only page-locked memory would be read later.
-    ANVIL_CUDA_CHECK(cudaMemcpyAsync(dst, src, bytes, cudaMemcpyHostToDevice,
-                                     activate("from_host").stream),
-                     "from_host", name_ + ", " + std::to_string(bytes) + " bytes");
+    const KernelContext& ctx = activate("from_host");
+    const auto detail = [&] { return name_ + ", " + std::to_string(bytes) + " bytes"; };
+    ANVIL_CUDA_CHECK(cudaMemcpyAsync(dst, src, bytes, cudaMemcpyHostToDevice, ctx.stream),
+                     "from_host", detail());
+    // From pageable memory the runtime "might" have read src when the call returns; it does
+    // not promise to (only cudaMemcpy does), and the callers (core staging vectors,
+    // from_vector temporaries) free src at once. So wait for the copy. A page-locked src is
+    // read in stream order, and keeping it alive until then is its owner's business.
+    if (sync_ops_ || !is_page_locked(src))
+        ANVIL_CUDA_CHECK(cudaStreamSynchronize(ctx.stream), "from_host", detail());
 }
 
 void CudaDevice::copy_to_host(void* dst, const void* src, std::size_t bytes) {
@@ -114,6 +131,7 @@ void CudaDevice::copy_on_device(void* dst, const void* src, std::size_t bytes) {
     ANVIL_CUDA_CHECK(cudaMemcpyAsync(dst, src, bytes, cudaMemcpyDeviceToDevice,
                                      activate("copy").stream),
                      "copy", name_ + ", " + std::to_string(bytes) + " bytes");
+    finish("copy");
 }
 
 void CudaDevice::synchronize() {
@@ -121,16 +139,20 @@ void CudaDevice::synchronize() {
 }
 
 const void* CudaDevice::ones(DType dtype, std::int64_t n) {
-    if (ones_ && ones_dtype_ == dtype && ones_count_ >= n) return ones_;
+    Ones& ones = ones_[dtype == DType::f64 ? 1 : 0];
+    if (ones.data && ones.count >= n) return ones.data;
     const KernelContext& ctx = activate("ones");
-    free_on_stream(ctx, ones_);  // stream order: after every queued use of the old vector
-    ones_ = nullptr;
-    ones_count_ = 0;
-    ones_ = allocate_on_stream(ctx, static_cast<std::size_t>(n) * dtype_size(dtype), "ones");
-    launch_fill(ctx, dtype, ones_, n, 1.0);
-    ones_count_ = n;
-    ones_dtype_ = dtype;
-    return ones_;
+    free_on_stream(ctx, ones.data);  // stream order: after every queued use of the old vector
+    ones = Ones{};
+    void* data = allocate_on_stream(ctx, static_cast<std::size_t>(n) * dtype_size(dtype), "ones");
+    try {
+        launch_fill(ctx, dtype, data, n, 1.0);
+    } catch (...) {
+        free_on_stream(ctx, data);
+        throw;
+    }
+    ones = Ones{data, n};
+    return data;
 }
 
 }  // namespace anvil::cuda

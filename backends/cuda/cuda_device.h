@@ -1,6 +1,7 @@
 // CudaDevice: one NVIDIA GPU. It owns one non-blocking stream on which all of its work is
 // queued in order, a cuBLAS handle bound to that stream, and allocates from the GPU's
-// stream-ordered memory pool. Only host reads (copy_to_host) and synchronize() wait.
+// stream-ordered memory pool. Only host reads (copy_to_host), uploads from pageable memory
+// and synchronize() wait, and every op when ANVIL_CUDA_SYNC=1.
 #pragma once
 
 #include <cstdint>
@@ -64,11 +65,16 @@ private:
     // Makes this GPU current for the calling thread: kernel launches, cuBLAS and the memory
     // calls all act on the current device. Returns the launch context.
     const KernelContext& activate(const char* op) const;
+    // The end of every op that queues work. With ANVIL_CUDA_SYNC=1 it waits for the stream, so
+    // that a fault inside one of the op's kernels is reported by this op ("[op] ..."), not by
+    // whichever call waits next; otherwise it does nothing.
+    void finish(const char* op);
     // Row-major c (m, n) = alpha op(a) op(b) + beta c on raw pointers of `dtype` (cuda_gemm.cpp).
     void gemm_rows(const char* op, DType dtype, bool trans_a, bool trans_b, std::int64_t m,
                    std::int64_t n, std::int64_t k, double alpha, const void* a, const void* b,
                    double beta, void* c);
-    // A device vector of at least n ones of `dtype`, kept for reuse (column sums as GEMMs).
+    // A device vector of at least n ones of `dtype` (f32 or f64), kept for reuse (column sums
+    // as GEMMs).
     const void* ones(DType dtype, std::int64_t n);
 
     int index_;
@@ -76,10 +82,15 @@ private:
     std::string description_;
     KernelContext ctx_;
     cublasHandle_t cublas_ = nullptr;
-    bool tf32_ = false;  // ANVIL_CUDA_TF32=1: f32 GEMMs on TF32 tensor cores
-    void* ones_ = nullptr;
-    std::int64_t ones_count_ = 0;
-    DType ones_dtype_ = DType::f32;
+    bool tf32_ = false;      // ANVIL_CUDA_TF32=1: f32 GEMMs on TF32 tensor cores
+    bool sync_ops_ = false;  // ANVIL_CUDA_SYNC=1: every op waits for its work (finish)
+    // One ones vector per dtype, [0] f32 and [1] f64, so that alternating dtypes (an f64
+    // model next to an f32 one) reuses both instead of reallocating at every switch.
+    struct Ones {
+        void* data = nullptr;
+        std::int64_t count = 0;
+    };
+    Ones ones_[2];
 };
 
 }  // namespace anvil::cuda

@@ -21,6 +21,7 @@ void CudaDevice::gemm(bool trans_a, bool trans_b, double alpha, const Tensor& a,
     const std::int64_t k = trans_a ? a.shape()[0] : a.shape()[1];
     gemm_rows("gemm", a.dtype(), trans_a, trans_b, c.shape()[0], c.shape()[1], k, alpha,
               a.data(), b.data(), beta, c.data());
+    finish("gemm");
 }
 
 void CudaDevice::gemm_rows(const char* op, DType dtype, bool trans_a, bool trans_b,

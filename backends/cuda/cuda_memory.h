@@ -1,6 +1,8 @@
-// Stream-ordered device memory: every allocation comes from the device's default memory pool
-// in order on the device's stream (cudaMallocAsync / cudaFreeAsync), so freeing never waits
-// and memory is only reused after the work queued before the free.
+// Stream-ordered device memory: every allocation comes from the device's current memory pool
+// (the one cudaMallocAsync draws from, cudaDeviceGetMemPool: the default pool unless some
+// library called cudaDeviceSetMemPool) in order on the device's stream (cudaMallocAsync /
+// cudaFreeAsync), so freeing never waits and memory is only reused after the work queued
+// before the free.
 #pragma once
 
 #include <cstddef>
@@ -9,10 +11,18 @@
 
 namespace anvil::cuda {
 
-// Keeps freed memory in the device's default pool instead of returning it to the driver at
+// Keeps freed memory in the device's current pool instead of returning it to the driver at
 // every synchronisation (the pool's default release threshold is 0). Throws when the device
 // has no memory pool support.
 void configure_memory_pool(int device);
+
+// Bytes the current pool of `device` holds for reuse (reserved but not in use). They are free
+// for this process's allocations, but cudaMemGetInfo counts them as used. 0 when unknown.
+std::size_t pool_cached_bytes(int device) noexcept;
+
+// Whether `host` points into page-locked (pinned) memory, which the runtime reads in stream
+// order; anything else (pageable, or unknown) gives false.
+bool is_page_locked(const void* host) noexcept;
 
 // Throws anvil::OutOfMemoryError naming the bytes asked for (and the free memory) when the
 // pool cannot grow. bytes == 0 returns nullptr.

@@ -3,6 +3,7 @@
 // ctx.stream (nothing waits), launches nothing for zero elements, and checks the launch.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 
 #include <cuda_runtime_api.h>
@@ -62,6 +63,14 @@ void launch_transpose2d(const KernelContext& ctx, DType dtype, const void* x, vo
 void launch_bias_activation(const KernelContext& ctx, Activation act, DType dtype, double omega,
                             void* y, void* dact, const void* bias, std::int64_t rows,
                             std::int64_t cols);
+// The same with the product computed in the kernel, for layers with few inputs (SIREN's first
+// layer has 2), where a GEMM would write y only for the next pass to read it back:
+// x: (rows, in), w: (cols, in), in <= kMaxSmallIn; y: (rows, cols) is only written.
+constexpr int kMaxSmallIn = 4;
+void launch_linear_activation(const KernelContext& ctx, Activation act, DType dtype,
+                              double omega, const void* x, const void* w, int in, void* y,
+                              void* dact, const void* bias, std::int64_t rows,
+                              std::int64_t cols);
 // grad (n) = 2 (pred - target) / n
 void launch_mse_grad(const KernelContext& ctx, DType dtype, const void* pred, const void* target,
                      void* grad, std::int64_t n);
@@ -70,9 +79,17 @@ struct AdamStepParams {
     double lr, beta1, beta2, eps;
     std::int64_t step;
 };
-// One Adam step over n elements of one parameter (common::adam_step).
-void launch_adam_step(const KernelContext& ctx, DType dtype, void* param, const void* grad,
-                      void* m, void* v, std::int64_t n, const AdamStepParams& k);
+// One Adam step (common::adam_step) over each of `count` parameter tensors, several per launch.
+struct AdamTensor {
+    void* param;
+    const void* grad;
+    void* m;
+    void* v;
+    std::int64_t n;
+};
+constexpr int kAdamTensorsPerLaunch = 24;
+void launch_adam_steps(const KernelContext& ctx, DType dtype, const AdamTensor* tensors,
+                       std::size_t count, const AdamStepParams& k);
 // momentum != 0: velocity = momentum velocity + grad, param -= lr velocity;
 // momentum == 0: param -= lr grad (velocity unused, may be null).
 void launch_sgd_step(const KernelContext& ctx, DType dtype, void* param, const void* grad,

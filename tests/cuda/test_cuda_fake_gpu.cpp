@@ -5,15 +5,23 @@
 // through cuBLAS against the row-major definition (the fake checks cuBLAS's documented
 // argument rules and computes the product), exact FP32 unless TF32 is asked for, and the
 // errors for a failed launch, out of memory, a GPU without this build's kernels and a machine
-// with no GPU. Groups other than CudaFakeGpu need an environment that
-// tests/cuda/CMakeLists.txt gives them, one ctest case each.
+// with no GPU; uploads that wait for a pageable source, the memory pool the plugin configures,
+// trims and reports, which op an error is reported by (ANVIL_CUDA_SYNC) and the ones vectors.
+// Groups other than CudaFakeGpu need an environment that tests/cuda/CMakeLists.txt gives them,
+// one ctest case each.
 #include <gtest/gtest.h>
 
 #include <cublas_api.h>
+#include <cuda_runtime_api.h>
 #include <library_types.h>
 
+#include <algorithm>
+#include <cstdint>
 #include <cstdlib>
+#include <functional>
+#include <span>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "anvil/anvil.h"
@@ -51,6 +59,21 @@ std::shared_ptr<anvil::Device> fake_gpu() {
 }
 
 bool env_set(const char* name) { return std::getenv(name) != nullptr; }
+
+// What kernel launches do (fake_cuda.h) until the end of the scope; then they fail again, and
+// a planted fault is over.
+class FakeLaunches {
+public:
+    explicit FakeLaunches(int mode) { anvil_fake_cuda_set_launches(mode); }
+    ~FakeLaunches() {
+        anvil_fake_cuda_set_launches(ANVIL_FAKE_LAUNCH_FAILS);
+        anvil_fake_cuda_clear_fault();
+    }
+    FakeLaunches(const FakeLaunches&) = delete;
+    FakeLaunches& operator=(const FakeLaunches&) = delete;
+};
+
+constexpr std::size_t kMiB = std::size_t{1} << 20;
 
 // Tensor::zeros would need the fill kernel; uploads need none.
 Tensor uploaded_zeros(const Shape& shape, DType dtype, const std::shared_ptr<anvil::Device>& gpu) {
@@ -94,6 +117,149 @@ TEST(CudaFakeGpu, MemoryComesFromThePoolAndGoesBack) {
         EXPECT_LE(gpu->memory_info().free_bytes + (std::size_t{4} << 20), before);
     }
     EXPECT_EQ(gpu->memory_info().free_bytes, before);
+}
+
+// The fake reads a pageable upload's source only when the stream synchronises, which the
+// runtime is free to do; callers (core's staging vectors, from_vector's temporaries) reuse or
+// free the source as soon as the upload returns.
+TEST(CudaFakeGpu, AnUploadHasReadItsPageableSourceWhenItReturns) {
+    const auto gpu = fake_gpu();
+    std::vector<float> source{1.5f, -2.0f, 3.25f};
+    const Tensor t = Tensor::from_host(source.data(), Shape{3}, DType::f32, gpu);
+    std::fill(source.begin(), source.end(), -1.0f);
+    EXPECT_EQ(t.to_vector<float>(), (std::vector<float>{1.5f, -2.0f, 3.25f}));
+}
+
+// Page-locked memory is read in stream order, so an upload from it need not wait.
+TEST(CudaFakeGpu, AnUploadFromPageLockedMemoryDoesNotWait) {
+    const auto gpu = fake_gpu();
+    std::vector<float> source{4.0f, 5.0f};
+    ASSERT_EQ(cudaHostRegister(source.data(), sizeof(float) * 2, cudaHostRegisterDefault), cudaSuccess);
+    const long syncs = anvil_fake_cuda_stream_syncs();
+    const Tensor t = Tensor::from_host(source.data(), Shape{2}, DType::f32, gpu);
+    EXPECT_EQ(anvil_fake_cuda_stream_syncs(), syncs);
+    EXPECT_EQ(t.to_vector<float>(), source);
+    EXPECT_EQ(cudaHostUnregister(source.data()), cudaSuccess);
+}
+
+// The fake's current pool, which cudaMallocAsync draws from, is not the default pool. The
+// plugin's keep-everything release threshold must be on the current one, and what that pool
+// keeps is free memory to memory_info(), although cudaMemGetInfo counts it as used.
+TEST(CudaFakeGpu, FreedMemoryStaysInThePoolAllocationsComeFromAndCountsAsFree) {
+    const auto gpu = fake_gpu();
+    gpu->synchronize();
+    const std::size_t free_before = gpu->memory_info().free_bytes;
+    // 64 MiB: more than any block earlier tests can have left in the pool.
+    { const Tensor big = Tensor::empty(Shape{16 << 20}, DType::f32, gpu); }
+    gpu->synchronize();  // where a pool gives back what it holds beyond its release threshold
+    const AnvilFakePool pool = anvil_fake_cuda_current_pool(0);
+    EXPECT_EQ(pool.release_threshold, UINT64_MAX);
+    EXPECT_GE(pool.reserved - pool.used, 64 * kMiB) << "the pool gave the freed memory back";
+    EXPECT_EQ(gpu->memory_info().free_bytes, free_before);
+}
+
+// CUB reads its launch error with cudaPeekAtLastError, which leaves it set; once reported it
+// must not be blamed on the next kernel. CCCL 3.0 clears it itself (CubDebug calls
+// cudaGetLastError) and the plugin clears it again where it reports it (throw_cuda_error,
+// tested without CUB's help by AKernelFaultIsReportedByTheNextCallThatWaits); this checks
+// the two together on the CUB the plugin is built with.
+TEST(CudaFakeGpu, AFailedCubLaunchIsNotBlamedOnTheNextKernel) {
+    const auto gpu = fake_gpu();
+    const Tensor x = Tensor::from_vector(std::vector<float>(6, 1.0f), Shape{6}, gpu);
+    const std::string sum = error_of([&] { anvil::sum(x); });
+    EXPECT_EQ(sum.rfind("[sum] ", 0), 0u) << sum;
+    EXPECT_NE(sum.find("(cudaErrorNotSupported)"), std::string::npos) << sum;
+    FakeLaunches launches(ANVIL_FAKE_LAUNCH_DOES_NOTHING);
+    EXPECT_NO_THROW(anvil::exp(x));
+}
+
+// Without ANVIL_CUDA_SYNC, ops only queue work: a fault inside a kernel is reported by the
+// next call that waits. (The fake's fault can then be cleared, which a real one cannot; the
+// error the failed synchronisation left as the last error must be cleared where it is
+// reported, or the next launch check would blame its kernel.)
+TEST(CudaFakeGpu, AKernelFaultIsReportedByTheNextCallThatWaits) {
+    const auto gpu = fake_gpu();
+    const Tensor x = Tensor::from_vector(std::vector<float>(6, 1.0f), Shape{2, 3}, gpu);
+    FakeLaunches launches(ANVIL_FAKE_LAUNCH_FAULTS);
+    const Tensor y = anvil::exp(x);
+    const std::string read = error_of([&] { y.to_vector<float>(); });
+    EXPECT_NE(read.find("[to_host] cudaStreamSynchronize failed: an illegal memory access was "
+                        "encountered (cudaErrorIllegalAddress); cuda:0, 24 bytes"),
+              std::string::npos)
+        << read;
+    anvil_fake_cuda_clear_fault();
+    anvil_fake_cuda_set_launches(ANVIL_FAKE_LAUNCH_DOES_NOTHING);
+    EXPECT_NO_THROW(anvil::exp(x));
+}
+
+// Column sums as GEMMs use a ones vector; an f64 model next to an f32 one must not reallocate
+// it at every switch.
+TEST(CudaFakeGpu, TheOnesVectorIsKeptForEachDtype) {
+    const auto gpu = fake_gpu();
+    FakeLaunches launches(ANVIL_FAKE_LAUNCH_DOES_NOTHING);  // the ones are filled by a kernel
+    struct Layer {
+        Tensor x, w, dy, dw, db;
+    };
+    const auto layer = [&](DType dtype) {
+        return Layer{uploaded_zeros(Shape{8, 3}, dtype, gpu), uploaded_zeros(Shape{2, 3}, dtype, gpu),
+                     uploaded_zeros(Shape{8, 2}, dtype, gpu), uploaded_zeros(Shape{2, 3}, dtype, gpu),
+                     uploaded_zeros(Shape{2}, dtype, gpu)};
+    };
+    Layer f32 = layer(DType::f32), f64 = layer(DType::f64);
+    const auto backward = [](Layer& l) {  // no dact, no dx: nothing to allocate but the ones
+        anvil::linear_act_backward(l.x, l.w, l.dy, nullptr, nullptr, l.dw, &l.db);
+    };
+    backward(f32);
+    backward(f64);
+    const long allocations = anvil_fake_cuda_allocations();
+    for (int i = 0; i < 3; ++i) {
+        backward(f32);
+        backward(f64);
+    }
+    EXPECT_EQ(anvil_fake_cuda_allocations(), allocations);
+}
+
+// Runs every public op that queues work once and returns, per op, how often the stream was
+// synchronised meanwhile. Kernels do nothing (their results are not looked at).
+std::vector<std::pair<std::string, long>> stream_syncs_per_op(const std::shared_ptr<anvil::Device>& gpu) {
+    FakeLaunches launches(ANVIL_FAKE_LAUNCH_DOES_NOTHING);
+    const auto t = [&](const Shape& shape) { return uploaded_zeros(shape, DType::f32, gpu); };
+    Tensor x = t(Shape{4, 3}), w = t(Shape{2, 3}), b = t(Shape{2}), y = t(Shape{4, 2}),
+           dact = t(Shape{4, 2}), dx = t(Shape{4, 3}), dw = t(Shape{2, 3}), db = t(Shape{2}),
+           loss = t(Shape{1}), m = t(Shape{4, 3}), v = t(Shape{4, 3}), row = t(Shape{3});
+    const anvil::AdamSlot adam{&x, &dx, &m, &v};
+    const anvil::SgdSlot sgd{&x, &dx, &m};
+    const std::vector<std::pair<std::string, std::function<void()>>> ops = {
+        {"fill", [&] { anvil::fill_(y, 1.0); }},
+        {"copy", [&] { x.clone(); }},
+        {"unary", [&] { anvil::exp(x); }},
+        {"clip", [&] { anvil::clip(x, -1.0, 1.0); }},
+        {"affine", [&] { anvil::affine(x, 2.0, 1.0); }},
+        {"binary", [&] { anvil::add(x, row); }},
+        {"reduce", [&] { anvil::sum(x, 0); }},
+        {"argmax", [&] { anvil::argmax(x, 1); }},
+        {"transpose", [&] { anvil::transpose(x); }},
+        {"gemm", [&] { anvil::matmul(x, w, false, true); }},
+        {"linear_act_forward",
+         [&] { anvil::linear_act_forward(anvil::Activation::sine, 30.0, x, w, &b, y, &dact); }},
+        {"linear_act_backward",
+         [&] { anvil::linear_act_backward(x, w, y, &dact, &dx, dw, &db); }},
+        {"mse_loss_grad", [&] { anvil::mse_loss_grad(x, dx, loss, &m); }},
+        {"adam_update", [&] { anvil::adam_update(std::span(&adam, 1), anvil::AdamParams{}); }},
+        {"sgd_update",
+         [&] { anvil::sgd_update(std::span(&sgd, 1), anvil::SgdParams{0.1, 0.9}); }},
+    };
+    std::vector<std::pair<std::string, long>> syncs;
+    for (const auto& [name, op] : ops) {
+        const long before = anvil_fake_cuda_stream_syncs();
+        op();
+        syncs.emplace_back(name, anvil_fake_cuda_stream_syncs() - before);
+    }
+    return syncs;
+}
+
+TEST(CudaFakeGpu, NoOpWaitsForItsWork) {
+    for (const auto& [op, syncs] : stream_syncs_per_op(fake_gpu())) EXPECT_EQ(syncs, 0) << op;
 }
 
 void check_every_transpose(const std::shared_ptr<anvil::Device>& gpu, DType dtype) {
@@ -178,6 +344,20 @@ TEST(CudaFakeGpuSmallMemory, OutOfMemorySaysHowMuchWasAskedForAndWhatIsFree) {
     EXPECT_EQ(Tensor::from_vector(std::vector<float>{2.0f}, Shape{1}, gpu).to_vector<float>()[0], 2.0f);
 }
 
+// The fake's pools are fragmented: a cached block serves only a request it fits. So the
+// retry after a failed allocation must trim the pool cudaMallocAsync draws from (its current
+// pool, not the default one) to get the cached memory back.
+TEST(CudaFakeGpuSmallMemory, TheRetryTrimsThePoolAllocationsComeFrom) {
+    if (!env_set("ANVIL_FAKE_CUDA_MEMORY")) GTEST_SKIP() << "needs ANVIL_FAKE_CUDA_MEMORY (ctest sets it)";
+    const auto gpu = fake_gpu();
+    const int trims_before = anvil_fake_cuda_pool_trims();
+    { const Tensor a = Tensor::empty(Shape{150 << 20}, DType::f32, gpu); }  // 600 MiB, kept
+    // 700 MiB fit neither in the cached 600 MiB block nor beside it in the 1 GiB.
+    const Tensor b = Tensor::empty(Shape{175 << 20}, DType::f32, gpu);
+    EXPECT_EQ(anvil_fake_cuda_pool_trims(), trims_before + 1);
+    EXPECT_EQ(anvil_fake_cuda_current_pool(0).used, 700 * kMiB);
+}
+
 TEST(CudaFakeGpuTf32, Tf32IsUsedOnlyWhenAskedFor) {
     if (!env_set("ANVIL_CUDA_TF32")) GTEST_SKIP() << "needs ANVIL_CUDA_TF32=1 (ctest sets it)";
     const auto gpu = fake_gpu();
@@ -233,11 +413,12 @@ TEST(CudaFakeGpuTwoDevices, EachDeviceWorksOnItsOwnGpu) {
     EXPECT_EQ(anvil_fake_cuda_device_of(moved.data()), 0);
 }
 
-// A fault inside a kernel surfaces at the next host read, which names the call and the error.
+// A fault inside a kernel surfaces at the next call that waits for the stream (a host read,
+// synchronize(), an upload from pageable memory), which names the call and the error.
 TEST(CudaFakeGpuKernelFault, AFaultIsReportedByTheNextHostRead) {
     if (!env_set("ANVIL_FAKE_CUDA_FAULT")) GTEST_SKIP() << "needs ANVIL_FAKE_CUDA_FAULT (ctest sets it)";
     const auto gpu = fake_gpu();
-    const Tensor t = Tensor::from_vector(std::vector<float>(5, 1.0f), Shape{5}, gpu);
+    const Tensor t = Tensor::empty(Shape{5}, DType::f32, gpu);
     const std::string read = error_of([&] { t.to_vector<float>(); });
     EXPECT_NE(read.find("[to_host] cudaStreamSynchronize failed: an illegal memory access was "
                         "encountered (cudaErrorIllegalAddress); cuda:0, 20 bytes"),
@@ -245,6 +426,29 @@ TEST(CudaFakeGpuKernelFault, AFaultIsReportedByTheNextHostRead) {
         << read;
     EXPECT_NE(error_of([&] { gpu->synchronize(); }).find("[synchronize] cudaStreamSynchronize failed"),
               std::string::npos);
+    const std::string upload = error_of([&] { Tensor::from_vector(std::vector<float>{1.0f}, Shape{1}, gpu); });
+    EXPECT_NE(upload.find("[from_host] cudaStreamSynchronize failed: an illegal memory access"),
+              std::string::npos)
+        << upload;
+}
+
+// ANVIL_CUDA_SYNC=1: every op waits for its work, so a fault inside a kernel is reported by
+// the op that launched it.
+TEST(CudaFakeGpuSync, AKernelFaultIsReportedByTheOpThatLaunchedIt) {
+    if (!env_set("ANVIL_CUDA_SYNC")) GTEST_SKIP() << "needs ANVIL_CUDA_SYNC=1 (ctest sets it)";
+    const auto gpu = fake_gpu();
+    EXPECT_NE(gpu->description().find(", every op synchronised (ANVIL_CUDA_SYNC=1)"), std::string::npos)
+        << gpu->description();
+    const Tensor x = Tensor::from_vector(std::vector<float>(6, 1.0f), Shape{2, 3}, gpu);
+    FakeLaunches launches(ANVIL_FAKE_LAUNCH_FAULTS);
+    const std::string message = error_of([&] { anvil::exp(x); });
+    EXPECT_EQ(message, "[exp] cudaStreamSynchronize failed: an illegal memory access was encountered "
+                       "(cudaErrorIllegalAddress); cuda:0, waiting for this op (ANVIL_CUDA_SYNC=1)");
+}
+
+TEST(CudaFakeGpuSync, EveryOpWaitsForItsWork) {
+    if (!env_set("ANVIL_CUDA_SYNC")) GTEST_SKIP() << "needs ANVIL_CUDA_SYNC=1 (ctest sets it)";
+    for (const auto& [op, syncs] : stream_syncs_per_op(fake_gpu())) EXPECT_GE(syncs, 1) << op;
 }
 
 }  // namespace

@@ -346,7 +346,8 @@ TEST_P(CudaOps, FusedLinearActivationRowLayouts) {
     using anvil::Activation;
     unsigned seed = 100;
     for (const auto& [rows, in, out] : std::vector<std::array<Index, 3>>{
-             {37, 2, 8}, {1, 3, 4}, {300, 5, 256}, {6, 4, 1032}, {9, 2, 1}, {4, 3, 1030}}) {
+             {37, 2, 8}, {1, 3, 4}, {300, 5, 256}, {6, 4, 1032}, {9, 2, 1}, {4, 3, 1030},
+             {3, 0, 4}}) {
         SCOPED_TRACE(::testing::Message() << rows << "x" << in << " -> " << out);
         auto xv = random(static_cast<std::size_t>(rows * in), -1, 1, seed++);
         auto wv = random(static_cast<std::size_t>(out * in), -1, 1, seed++);
@@ -466,6 +467,46 @@ TEST_P(CudaOps, FusedLossAndOptimizersMatchCoreDefault) {
         dev_->anvil::Device::sgd_update(t2, {0.05, momentum});
         expect_close(download(q1), download(q2), 1e-6);
         expect_close(download(vel1), download(vel2), 1e-6);
+    }
+}
+
+// Adam over many parameter tensors at once (the cuda backend batches up to 24 per launch):
+// 30 tensors of uneven sizes, empty and single-element ones among them, in f32 and f64.
+TEST_P(CudaOps, AdamOverManyTensorsMatchesCoreDefault) {
+    for (DType dtype : {DType::f32, DType::f64}) {
+        SCOPED_TRACE(anvil::dtype_name(dtype));
+        std::vector<Tensor> p1, p2, g, m1, m2, v1, v2;
+        unsigned seed = 120;
+        for (Index j = 0; j < 30; ++j) {
+            const Index n = (j % 7) * 37 + (j == 5 ? 1 : 0);
+            auto pv = random(static_cast<std::size_t>(n), -1, 1, seed++);
+            auto gv = random(static_cast<std::size_t>(n), -1, 1, seed++);
+            const auto make = [&](std::vector<double>& values) {
+                return dtype == DType::f32 ? upload(values, Shape{n})
+                                           : Tensor::from_vector(values, Shape{n}, dev_);
+            };
+            p1.push_back(make(pv));
+            p2.push_back(p1.back().clone());
+            g.push_back(make(gv));
+            m1.push_back(Tensor::full(Shape{n}, dtype, dev_, 0.01));
+            m2.push_back(m1.back().clone());
+            v1.push_back(Tensor::full(Shape{n}, dtype, dev_, 0.02));
+            v2.push_back(v1.back().clone());
+        }
+        std::vector<anvil::AdamSlot> s1, s2;
+        for (std::size_t j = 0; j < p1.size(); ++j) {
+            s1.push_back({&p1[j], &g[j], &m1[j], &v1[j]});
+            s2.push_back({&p2[j], &g[j], &m2[j], &v2[j]});
+        }
+        const anvil::AdamParams adam{1e-2, 0.9, 0.999, 1e-8, 4};
+        dev_->adam_update(s1, adam);
+        dev_->anvil::Device::adam_update(s2, adam);
+        for (std::size_t j = 0; j < p1.size(); ++j) {
+            SCOPED_TRACE(j);
+            expect_close(download(p1[j]), download(p2[j]), 1e-6);
+            expect_close(download(m1[j]), download(m2[j]), 1e-6);
+            expect_close(download(v1[j]), download(v2[j]), 1e-6);
+        }
     }
 }
 

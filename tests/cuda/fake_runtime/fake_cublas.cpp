@@ -48,6 +48,7 @@ cublasStatus_t column_major_gemm(Handle* handle, cublasOperation_t transa, cubla
 void record(Handle* handle, cublasOperation_t transa, cublasOperation_t transb, std::int64_t m,
             std::int64_t n, std::int64_t k, std::int64_t lda, std::int64_t ldb, std::int64_t ldc,
             int compute_type, int data_type) {
+    anvil_fake_cuda_run_queued();  // stream order: queued uploads land before the GEMM reads
     const int calls = last_call.calls + 1;
     int device = -1;
     cudaGetDevice(&device);  // the fake runtime's current device

@@ -2,38 +2,18 @@
 // memory; see fake_cuda.h. It implements the runtime calls libanvil-cuda.so imports (which
 // depend on the build's architectures: `nm -D --undefined-only libanvil-cuda.so` lists
 // them; a missing one makes loading the plugin fail with "undefined symbol"), with the
-// signatures of the toolkit's own headers.
+// signatures of the toolkit's own headers. This file: registration, launches, errors and
+// devices; fake_cudart_memory.cpp: streams, memory and copies.
 #include <cuda_runtime_api.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
-#include <mutex>
-#include <unordered_map>
 
-#include "fake_cuda.h"
+#include "fake_cudart_state.h"
 
-namespace {
-
-struct State {
-    std::mutex mutex;
-    int device_count = 1;
-    std::size_t total_bytes = std::size_t{80} << 30;
-    std::size_t used_bytes = 0;
-    bool no_image = false;
-    bool fault = false;
-    struct Allocation {
-        std::size_t bytes;
-        int device;
-    };
-    std::unordered_map<void*, Allocation> allocations;
-    int current = 0;
-    int pool_trims = 0;
-    cudaError_t last_error = cudaSuccess;  // of the launches
-    dim3 grid, block;
-    std::size_t shared = 0;
-    void* stream = nullptr;
-};
+namespace fake {
 
 State& state() {
     static State* s = [] {
@@ -43,13 +23,33 @@ State& state() {
             fresh->total_bytes = std::strtoull(v, nullptr, 10);
         fresh->no_image = std::getenv("ANVIL_FAKE_CUDA_NO_IMAGE") != nullptr;
         fresh->fault = std::getenv("ANVIL_FAKE_CUDA_FAULT") != nullptr;
+        fresh->pools.resize(2 * static_cast<std::size_t>(std::max(fresh->device_count, 0)));
         return fresh;
     }();
     return *s;
 }
 
-int fake_stream_storage[64];  // distinct non-null addresses for streams and pools
-int next_stream = 0;
+cudaError_t fail(cudaError_t error) {
+    state().last_error = error;
+    return error;
+}
+
+}  // namespace fake
+
+namespace {
+
+using fake::fail;
+using fake::State;
+using fake::state;
+
+// A launch fails, does nothing, or "faults" (anvil_fake_cuda_set_launches).
+cudaError_t launch() {
+    switch (state().launches) {
+        case ANVIL_FAKE_LAUNCH_DOES_NOTHING: return cudaSuccess;
+        case ANVIL_FAKE_LAUNCH_FAULTS: state().fault = true; return cudaSuccess;
+        default: return fail(cudaErrorNotSupported);  // device code cannot run here
+    }
+}
 
 }  // namespace
 
@@ -85,16 +85,14 @@ cudaError_t __cudaGetKernel(cudaKernel_t* kernel, const void* function) {
     *kernel = reinterpret_cast<cudaKernel_t>(const_cast<void*>(function));
     return cudaSuccess;
 }
-// Device code cannot run here: every launch fails, as a launch error the runtime reports
-// through cudaGetLastError.
+// A failed launch is reported through cudaGetLastError (check_launch) or, by CUB, through
+// cudaPeekAtLastError, which leaves it set.
 cudaError_t __cudaLaunchKernel(cudaKernel_t, dim3, dim3, void**, size_t, cudaStream_t) {
-    state().last_error = cudaErrorNotSupported;
-    return cudaErrorNotSupported;
+    return launch();
 }
 // CUB's launcher, in builds that include sm_90 code among several architectures.
 cudaError_t cudaLaunchKernelExC(const cudaLaunchConfig_t*, const void*, void**) {
-    state().last_error = cudaErrorNotSupported;
-    return cudaErrorNotSupported;
+    return launch();
 }
 
 // --- errors and versions ----------------------------------------------------------------
@@ -102,6 +100,7 @@ const char* cudaGetErrorString(cudaError_t error) {
     switch (error) {
         case cudaSuccess: return "no error";
         case cudaErrorMemoryAllocation: return "out of memory";
+        case cudaErrorInvalidValue: return "invalid argument";
         case cudaErrorInvalidDevice: return "invalid device ordinal";
         case cudaErrorNotSupported: return "operation not supported (fake CUDA runtime: no kernels run)";
         case cudaErrorNoKernelImageForDevice: return "no kernel image is available for execution on the device";
@@ -113,6 +112,7 @@ const char* cudaGetErrorName(cudaError_t error) {
     switch (error) {
         case cudaSuccess: return "cudaSuccess";
         case cudaErrorMemoryAllocation: return "cudaErrorMemoryAllocation";
+        case cudaErrorInvalidValue: return "cudaErrorInvalidValue";
         case cudaErrorInvalidDevice: return "cudaErrorInvalidDevice";
         case cudaErrorNotSupported: return "cudaErrorNotSupported";
         case cudaErrorNoKernelImageForDevice: return "cudaErrorNoKernelImageForDevice";
@@ -142,7 +142,7 @@ cudaError_t cudaGetDeviceCount(int* count) {
 }
 cudaError_t cudaSetDevice(int device) {
     State& s = state();
-    if (device < 0 || device >= s.device_count) return cudaErrorInvalidDevice;
+    if (device < 0 || device >= s.device_count) return fail(cudaErrorInvalidDevice);
     s.current = device;
     return cudaSuccess;
 }
@@ -151,7 +151,7 @@ cudaError_t cudaGetDevice(int* device) {
     return cudaSuccess;
 }
 cudaError_t cudaGetDeviceProperties(cudaDeviceProp* prop, int device) {
-    if (device < 0 || device >= state().device_count) return cudaErrorInvalidDevice;
+    if (device < 0 || device >= state().device_count) return fail(cudaErrorInvalidDevice);
     *prop = cudaDeviceProp{};
     std::snprintf(prop->name, sizeof prop->name, "Fake H100 (anvil test double)");
     prop->totalGlobalMem = state().total_bytes;
@@ -165,7 +165,7 @@ cudaError_t cudaGetDeviceProperties(cudaDeviceProp* prop, int device) {
     return cudaSuccess;
 }
 cudaError_t cudaDeviceGetAttribute(int* value, cudaDeviceAttr attribute, int device) {
-    if (device < 0 || device >= state().device_count) return cudaErrorInvalidDevice;
+    if (device < 0 || device >= state().device_count) return fail(cudaErrorInvalidDevice);
     switch (attribute) {
         case cudaDevAttrMemoryPoolsSupported: *value = 1; break;
         case cudaDevAttrComputeCapabilityMajor: *value = 9; break;
@@ -179,9 +179,13 @@ cudaError_t cudaDeviceGetAttribute(int* value, cudaDeviceAttr attribute, int dev
     return cudaSuccess;
 }
 cudaError_t cudaFuncGetAttributes(cudaFuncAttributes* attributes, const void*) {
-    if (state().no_image) return cudaErrorNoKernelImageForDevice;
+    if (state().no_image) return fail(cudaErrorNoKernelImageForDevice);
     *attributes = cudaFuncAttributes{};
     attributes->maxThreadsPerBlock = 1024;
+    // The image the "GPU" (9.0) would run; CUB picks its tuning policy by ptxVersion and
+    // refuses to launch (cudaErrorInvalidDeviceFunction) when it matches no built architecture.
+    attributes->ptxVersion = 90;
+    attributes->binaryVersion = 90;
     return cudaSuccess;
 }
 cudaError_t cudaOccupancyMaxActiveBlocksPerMultiprocessorWithFlags(int* blocks, const void*, int,
@@ -190,66 +194,9 @@ cudaError_t cudaOccupancyMaxActiveBlocksPerMultiprocessorWithFlags(int* blocks, 
     return cudaSuccess;
 }
 
-// --- streams, memory and copies (device memory is host memory) --------------------------
-cudaError_t cudaStreamCreateWithFlags(cudaStream_t* stream, unsigned int) {
-    *stream = reinterpret_cast<cudaStream_t>(&fake_stream_storage[next_stream++ % 32]);
-    return cudaSuccess;
-}
-cudaError_t cudaStreamDestroy(cudaStream_t) { return cudaSuccess; }
-cudaError_t cudaStreamSynchronize(cudaStream_t) {
-    return state().fault ? cudaErrorIllegalAddress : cudaSuccess;
-}
-cudaError_t cudaDeviceGetDefaultMemPool(cudaMemPool_t* pool, int device) {
-    if (device < 0 || device >= state().device_count) return cudaErrorInvalidDevice;
-    *pool = reinterpret_cast<cudaMemPool_t>(&fake_stream_storage[32 + device % 32]);
-    return cudaSuccess;
-}
-cudaError_t cudaMemPoolSetAttribute(cudaMemPool_t, cudaMemPoolAttr, void*) { return cudaSuccess; }
-cudaError_t cudaMemPoolTrimTo(cudaMemPool_t, size_t) {
-    std::lock_guard<std::mutex> lock(state().mutex);
-    ++state().pool_trims;
-    return cudaSuccess;
-}
-cudaError_t cudaMallocAsync(void** ptr, size_t bytes, cudaStream_t) {
-    State& s = state();
-    std::lock_guard<std::mutex> lock(s.mutex);
-    if (bytes > s.total_bytes - s.used_bytes) return cudaErrorMemoryAllocation;
-    void* memory = std::aligned_alloc(256, (bytes + 255) / 256 * 256);
-    if (!memory) return cudaErrorMemoryAllocation;
-    s.allocations[memory] = {bytes, s.current};
-    s.used_bytes += bytes;
-    *ptr = memory;
-    return cudaSuccess;
-}
-cudaError_t cudaFreeAsync(void* ptr, cudaStream_t) {
-    State& s = state();
-    std::lock_guard<std::mutex> lock(s.mutex);
-    const auto it = s.allocations.find(ptr);
-    if (it == s.allocations.end()) return cudaErrorInvalidValue;
-    s.used_bytes -= it->second.bytes;
-    s.allocations.erase(it);
-    std::free(ptr);
-    return cudaSuccess;
-}
-cudaError_t cudaMemGetInfo(size_t* free_bytes, size_t* total_bytes) {
-    State& s = state();
-    std::lock_guard<std::mutex> lock(s.mutex);
-    *free_bytes = s.total_bytes - s.used_bytes;
-    *total_bytes = s.total_bytes;
-    return cudaSuccess;
-}
-cudaError_t cudaMemcpyAsync(void* dst, const void* src, size_t bytes, cudaMemcpyKind, cudaStream_t) {
-    std::memmove(dst, src, bytes);
-    return cudaSuccess;
-}
+// Streams, memory pools, copies and pointer attributes: fake_cudart_memory.cpp.
 
-int anvil_fake_cuda_pool_trims() { return state().pool_trims; }
-
-int anvil_fake_cuda_device_of(const void* ptr) {
-    State& s = state();
-    std::lock_guard<std::mutex> lock(s.mutex);
-    const auto it = s.allocations.find(const_cast<void*>(ptr));
-    return it == s.allocations.end() ? -1 : it->second.device;
-}
+void anvil_fake_cuda_set_launches(int mode) { state().launches = mode; }
+void anvil_fake_cuda_clear_fault() { state().fault = false; }
 
 }  // extern "C"
