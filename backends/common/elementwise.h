@@ -89,15 +89,7 @@ template <typename T> ANVIL_HD ActValue<T> apply_activation(Activation act, T om
         case Activation::identity: return {z, T(1)};
         case Activation::sine: {
             const T s = omega * z;
-#if defined(__CUDA_ARCH__)
-            // One accurate argument reduction for both (CUDA's sincos is as exact as sin and
-            // cos); the fused SIREN forward kernel is arithmetic-bound on these two.
-            T sin_s, cos_s;
-            sincos(s, &sin_s, &cos_s);
-            return {sin_s, omega * cos_s};
-#else
             return {std::sin(s), omega * std::cos(s)};
-#endif
         }
         case Activation::relu: return {relu(z), step(z)};
         case Activation::tanh: {
