@@ -99,7 +99,7 @@ void binary_typed(const KernelContext& ctx, BinaryOp op, const BroadcastGeometry
 
 void launch_binary(const KernelContext& ctx, BinaryOp op, DType dtype,
                    const BroadcastGeometry& geometry, const void* a, const void* b, void* out) {
-    dispatch_floating(dtype, [&](auto zero) {
+    dispatch_float(op_name(op), dtype, [&](auto zero) {
         binary_typed<decltype(zero)>(ctx, op, geometry, a, b, out);
     });
 }

@@ -147,7 +147,7 @@ void launch_linear_activation(const KernelContext& ctx, Activation act, DType dt
                               double omega, const void* x, const void* w, int in, void* y,
                               void* dact, const void* bias, std::int64_t rows,
                               std::int64_t cols) {
-    dispatch_floating(dtype, [&](auto zero) {
+    dispatch_float("linear_act_forward", dtype, [&](auto zero) {
         using T = decltype(zero);
         const T om = static_cast<T>(omega);
         const SmallProduct<T> pr{static_cast<const T*>(x), static_cast<const T*>(w), in};
@@ -182,7 +182,7 @@ void launch_bias_activation(const KernelContext& ctx, Activation act, DType dtyp
 
 void launch_mse_grad(const KernelContext& ctx, DType dtype, const void* pred, const void* target,
                      void* grad, std::int64_t n) {
-    dispatch_floating(dtype, [&](auto zero) {
+    dispatch_float("mse_loss_grad", dtype, [&](auto zero) {
         using T = decltype(zero);
         launch_grid_stride(ctx, "mse_loss_grad", n, &mse_grad_kernel<T>,
                            static_cast<const T*>(pred), static_cast<const T*>(target),
@@ -192,7 +192,7 @@ void launch_mse_grad(const KernelContext& ctx, DType dtype, const void* pred, co
 
 void launch_adam_steps(const KernelContext& ctx, DType dtype, const AdamTensor* tensors,
                        std::size_t count, const AdamStepParams& k) {
-    dispatch_floating(dtype, [&](auto zero) {
+    dispatch_float("adam_update", dtype, [&](auto zero) {
         using T = decltype(zero);
         const common::AdamCoefficients<T> kt =
             common::adam_coefficients<T>(k.lr, k.beta1, k.beta2, k.eps, k.step);
@@ -225,7 +225,7 @@ void launch_adam_steps(const KernelContext& ctx, DType dtype, const AdamTensor* 
 
 void launch_sgd_step(const KernelContext& ctx, DType dtype, void* param, const void* grad,
                      void* velocity, std::int64_t n, double lr, double momentum) {
-    dispatch_floating(dtype, [&](auto zero) {
+    dispatch_float("sgd_update", dtype, [&](auto zero) {
         using T = decltype(zero);
         if (momentum == 0.0) {
             launch_grid_stride(ctx, "sgd_update", n, &sgd_kernel<T>, static_cast<T*>(param),

@@ -83,13 +83,17 @@ MemoryInfo CudaDevice::memory_info() const {
     return info;
 }
 
+// fill and copy for every dtype (i64 carries argmax results), every other op of the table
+// (anvil/op.h) for f32 and f64; an op newer than this plugin is never claimed.
 bool CudaDevice::supports(Op op, DType dtype) const {
+    if (op == Op::fill || op == Op::copy) return true;
     switch (op) {
-        case Op::fill:
-        case Op::copy: return true;  // f32, f64 and i64 (argmax results)
-        case Op::count_: return false;
-        default: return is_floating(dtype);
+#define ANVIL_CASE_(name, id) case Op::name:
+        ANVIL_ALL_OPS(ANVIL_CASE_)
+#undef ANVIL_CASE_
+            return is_floating(dtype);
     }
+    return false;
 }
 
 void* CudaDevice::allocate(std::size_t bytes) {

@@ -58,24 +58,16 @@ void map(const KernelContext& ctx, const char* op, const void* x, void* out, std
                            static_cast<T*>(out), n, f);
 }
 
+// One instantiation per unary op of the table in op.h (the functor's switch folds away).
 template <typename T>
 void unary_typed(const KernelContext& ctx, UnaryOp op, const void* x, void* out,
                  std::int64_t n) {
     const char* name = op_name(op);
     switch (op) {
-        case UnaryOp::neg: return map<T>(ctx, name, x, out, n, UnaryFn<T, UnaryOp::neg>{});
-        case UnaryOp::abs: return map<T>(ctx, name, x, out, n, UnaryFn<T, UnaryOp::abs>{});
-        case UnaryOp::exp: return map<T>(ctx, name, x, out, n, UnaryFn<T, UnaryOp::exp>{});
-        case UnaryOp::log: return map<T>(ctx, name, x, out, n, UnaryFn<T, UnaryOp::log>{});
-        case UnaryOp::sqrt: return map<T>(ctx, name, x, out, n, UnaryFn<T, UnaryOp::sqrt>{});
-        case UnaryOp::square: return map<T>(ctx, name, x, out, n, UnaryFn<T, UnaryOp::square>{});
-        case UnaryOp::sin: return map<T>(ctx, name, x, out, n, UnaryFn<T, UnaryOp::sin>{});
-        case UnaryOp::cos: return map<T>(ctx, name, x, out, n, UnaryFn<T, UnaryOp::cos>{});
-        case UnaryOp::tanh: return map<T>(ctx, name, x, out, n, UnaryFn<T, UnaryOp::tanh>{});
-        case UnaryOp::sigmoid:
-            return map<T>(ctx, name, x, out, n, UnaryFn<T, UnaryOp::sigmoid>{});
-        case UnaryOp::relu: return map<T>(ctx, name, x, out, n, UnaryFn<T, UnaryOp::relu>{});
-        case UnaryOp::step: return map<T>(ctx, name, x, out, n, UnaryFn<T, UnaryOp::step>{});
+#define ANVIL_UNARY_CASE_(op_name_, id) \
+    case UnaryOp::op_name_: return map<T>(ctx, name, x, out, n, UnaryFn<T, UnaryOp::op_name_>{});
+        ANVIL_UNARY_OPS(ANVIL_UNARY_CASE_)
+#undef ANVIL_UNARY_CASE_
     }
     throw Error(std::string("[") + name + "] unknown unary op on cuda");
 }
@@ -89,7 +81,7 @@ void launch_fill(const KernelContext& ctx, DType dtype, void* out, std::int64_t 
                            static_cast<std::int64_t*>(out), n, static_cast<std::int64_t>(value));
         return;
     }
-    dispatch_floating(dtype, [&](auto zero) {
+    dispatch_float("fill", dtype, [&](auto zero) {
         using T = decltype(zero);
         launch_grid_stride(ctx, "fill", n, &fill_kernel<T>, static_cast<T*>(out), n,
                            static_cast<T>(value));
@@ -98,12 +90,12 @@ void launch_fill(const KernelContext& ctx, DType dtype, void* out, std::int64_t 
 
 void launch_unary(const KernelContext& ctx, UnaryOp op, DType dtype, const void* x, void* out,
                   std::int64_t n) {
-    dispatch_floating(dtype, [&](auto zero) { unary_typed<decltype(zero)>(ctx, op, x, out, n); });
+    dispatch_float(op_name(op), dtype, [&](auto zero) { unary_typed<decltype(zero)>(ctx, op, x, out, n); });
 }
 
 void launch_clip(const KernelContext& ctx, DType dtype, const void* x, void* out, std::int64_t n,
                  double lo, double hi) {
-    dispatch_floating(dtype, [&](auto zero) {
+    dispatch_float("clip", dtype, [&](auto zero) {
         using T = decltype(zero);
         map<T>(ctx, "clip", x, out, n, ClipFn<T>{static_cast<T>(lo), static_cast<T>(hi)});
     });
@@ -111,7 +103,7 @@ void launch_clip(const KernelContext& ctx, DType dtype, const void* x, void* out
 
 void launch_affine(const KernelContext& ctx, DType dtype, const void* x, void* out,
                    std::int64_t n, double a, double b) {
-    dispatch_floating(dtype, [&](auto zero) {
+    dispatch_float("affine", dtype, [&](auto zero) {
         using T = decltype(zero);
         map<T>(ctx, "affine", x, out, n, AffineFn<T>{static_cast<T>(a), static_cast<T>(b)});
     });

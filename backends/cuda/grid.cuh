@@ -1,6 +1,6 @@
 // Launch helpers shared by the backend's .cu files: 64-bit grid-stride loops (correct for
-// n > 2^31), grid sizing, 16-byte packs, dtype dispatch and the checked launch of a
-// grid-stride kernel.
+// n > 2^31), grid sizing, 16-byte packs and the checked launch of a grid-stride kernel.
+// dtype dispatch is the SDK's anvil/dispatch.h.
 #pragma once
 
 #include <algorithm>
@@ -9,6 +9,7 @@
 
 #include <cuda_runtime.h>
 
+#include "anvil/dispatch.h"
 #include "cuda_check.h"
 #include "launch.h"
 
@@ -40,15 +41,6 @@ template <typename T> struct alignas(16) Pack {
 };
 inline bool aligned16(const void* p) { return reinterpret_cast<std::uintptr_t>(p) % 16 == 0; }
 template <typename... P> bool all_aligned16(const P*... p) { return (aligned16(p) && ...); }
-
-// Calls f(T{}) with T the element type of a floating dtype (f32 or f64).
-template <typename F> void dispatch_floating(DType dtype, F&& f) {
-    if (dtype == DType::f64) {
-        f(double{});
-    } else {
-        f(float{});
-    }
-}
 
 // Launches a grid-stride kernel over n elements (nothing for n == 0) and checks the launch.
 // Each thread's first pass covers `per_thread` elements (a pack), which sizes the grid.

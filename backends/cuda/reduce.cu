@@ -130,7 +130,7 @@ void reduce_typed(const KernelContext& ctx, ReduceOp op, const ReduceGeometry& g
 void launch_reduce(const KernelContext& ctx, ReduceOp op, DType dtype,
                    const ReduceGeometry& geometry, const void* x, void* out) {
     if (geometry.outer * geometry.inner == 0) return;
-    dispatch_floating(dtype, [&](auto zero) {
+    dispatch_float(op_name(op), dtype, [&](auto zero) {
         using T = decltype(zero);
         reduce_typed<T>(ctx, op, geometry, static_cast<const T*>(x), static_cast<T*>(out));
     });
@@ -140,7 +140,7 @@ void launch_argmax(const KernelContext& ctx, DType dtype, const ReduceGeometry& 
                    std::int64_t* out) {
     const Index segments = g.outer * g.inner;
     if (segments == 0) return;
-    dispatch_floating(dtype, [&](auto zero) {
+    dispatch_float("argmax", dtype, [&](auto zero) {
         using T = decltype(zero);
         using Candidate = common::IndexedValue<T>;
         const T* xt = static_cast<const T*>(x);
@@ -163,7 +163,7 @@ void launch_argmax(const KernelContext& ctx, DType dtype, const ReduceGeometry& 
 
 void launch_squared_error_mean(const KernelContext& ctx, DType dtype, const void* pred,
                                const void* target, void* loss, std::int64_t n) {
-    dispatch_floating(dtype, [&](auto zero) {
+    dispatch_float("mse_loss_grad", dtype, [&](auto zero) {
         using T = decltype(zero);
         const auto squares = thrust::make_transform_iterator(
             thrust::counting_iterator<Index>(0),

@@ -51,7 +51,7 @@ void launch_transpose2d(const KernelContext& ctx, DType dtype, const void* x, vo
     const dim3 grid(static_cast<unsigned int>(std::min<std::int64_t>(tile_cols, kMaxGridX)),
                     static_cast<unsigned int>(std::min<std::int64_t>(tile_rows, kMaxGridY)));
     const dim3 block(kTile, kTileRowsPerPass);
-    dispatch_floating(dtype, [&](auto zero) {
+    dispatch_float("transpose", dtype, [&](auto zero) {
         using T = decltype(zero);
         transpose_kernel<T><<<grid, block, 0, ctx.stream>>>(static_cast<const T*>(x),
                                                             static_cast<T*>(out), rows, cols);

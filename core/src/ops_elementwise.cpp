@@ -38,40 +38,40 @@ void unary_into(UnaryOp op, const Tensor& x, Tensor& out) {
     if (x.numel() > 0) x.device().unary(op, x, out);
 }
 
+// The value forms validate the inputs once and write a fresh output of the right shape, so
+// the *_into forms' output checks have nothing to add.
 Tensor unary(UnaryOp op, const Tensor& x) {
     check_float_op(to_op(op), x);
     Tensor out = Tensor::empty(x.shape(), x.dtype(), x.device_ptr());
-    unary_into(op, x, out);
+    if (x.numel() > 0) x.device().unary(op, x, out);
     return out;
 }
 
-Tensor neg(const Tensor& x) { return unary(UnaryOp::neg, x); }
-Tensor abs(const Tensor& x) { return unary(UnaryOp::abs, x); }
-Tensor exp(const Tensor& x) { return unary(UnaryOp::exp, x); }
-Tensor log(const Tensor& x) { return unary(UnaryOp::log, x); }
-Tensor sqrt(const Tensor& x) { return unary(UnaryOp::sqrt, x); }
-Tensor square(const Tensor& x) { return unary(UnaryOp::square, x); }
-Tensor sin(const Tensor& x) { return unary(UnaryOp::sin, x); }
-Tensor cos(const Tensor& x) { return unary(UnaryOp::cos, x); }
-Tensor tanh(const Tensor& x) { return unary(UnaryOp::tanh, x); }
-Tensor sigmoid(const Tensor& x) { return unary(UnaryOp::sigmoid, x); }
-Tensor relu(const Tensor& x) { return unary(UnaryOp::relu, x); }
-Tensor step(const Tensor& x) { return unary(UnaryOp::step, x); }
+#define ANVIL_DEFINE_UNARY_(name, id) \
+    Tensor name(const Tensor& x) { return unary(UnaryOp::name, x); }
+ANVIL_UNARY_OPS(ANVIL_DEFINE_UNARY_)
+#undef ANVIL_DEFINE_UNARY_
 
-void clip_into(const Tensor& x, double lo, double hi, Tensor& out) {
+namespace {
+void check_clip(const Tensor& x, double lo, double hi) {
     check_float_op(Op::clip, x);
     if (std::isnan(lo) || std::isnan(hi))
         throw Error("[clip] bounds must not be NaN (lo " + number(lo) + ", hi " + number(hi) + ")");
     if (lo > hi)
         throw Error("[clip] lo (" + number(lo) + ") > hi (" + number(hi) + ")");
+}
+}  // namespace
+
+void clip_into(const Tensor& x, double lo, double hi, Tensor& out) {
+    check_clip(x, lo, hi);
     check_output("clip", x, out, x.shape());
     if (x.numel() > 0) x.device().clip(x, lo, hi, out);
 }
 
 Tensor clip(const Tensor& x, double lo, double hi) {
-    check_float_op(Op::clip, x);
+    check_clip(x, lo, hi);
     Tensor out = Tensor::empty(x.shape(), x.dtype(), x.device_ptr());
-    clip_into(x, lo, hi, out);
+    if (x.numel() > 0) x.device().clip(x, lo, hi, out);
     return out;
 }
 
@@ -84,7 +84,7 @@ void affine_into(const Tensor& x, double a, double b, Tensor& out) {
 Tensor affine(const Tensor& x, double a, double b) {
     check_float_op(Op::affine, x);
     Tensor out = Tensor::empty(x.shape(), x.dtype(), x.device_ptr());
-    affine_into(x, a, b, out);
+    if (x.numel() > 0) x.device().affine(x, a, b, out);
     return out;
 }
 
@@ -114,17 +114,17 @@ void binary_into(BinaryOp op, const Tensor& a, const Tensor& b, Tensor& out) {
 
 Tensor binary(BinaryOp op, const Tensor& a, const Tensor& b) {
     check_binary(op, a, b);
-    const Shape shape = broadcast_shape(op_name(op), a.shape(), b.shape());
-    Tensor out = Tensor::empty(shape, a.dtype(), a.device_ptr());
-    binary_into(op, a, b, out);
+    const char* name = op_name(op);
+    const BroadcastGeometry geometry = broadcast_geometry(name, a.shape(), b.shape());
+    Tensor out = Tensor::empty(broadcast_shape(name, a.shape(), b.shape()), a.dtype(),
+                               a.device_ptr());
+    if (geometry.numel > 0) a.device().binary(op, geometry, a, b, out);
     return out;
 }
 
-Tensor add(const Tensor& a, const Tensor& b) { return binary(BinaryOp::add, a, b); }
-Tensor sub(const Tensor& a, const Tensor& b) { return binary(BinaryOp::sub, a, b); }
-Tensor mul(const Tensor& a, const Tensor& b) { return binary(BinaryOp::mul, a, b); }
-Tensor div(const Tensor& a, const Tensor& b) { return binary(BinaryOp::div, a, b); }
-Tensor maximum(const Tensor& a, const Tensor& b) { return binary(BinaryOp::maximum, a, b); }
-Tensor minimum(const Tensor& a, const Tensor& b) { return binary(BinaryOp::minimum, a, b); }
+#define ANVIL_DEFINE_BINARY_(name, id) \
+    Tensor name(const Tensor& a, const Tensor& b) { return binary(BinaryOp::name, a, b); }
+ANVIL_BINARY_OPS(ANVIL_DEFINE_BINARY_)
+#undef ANVIL_DEFINE_BINARY_
 
 }  // namespace anvil

@@ -49,18 +49,12 @@ Tensor reduce(ReduceOp op, const Tensor& x, std::optional<int> axis, bool keepdi
     return out;
 }
 
-Tensor sum(const Tensor& x, std::optional<int> axis, bool keepdims) {
-    return reduce(ReduceOp::sum, x, axis, keepdims);
-}
-Tensor mean(const Tensor& x, std::optional<int> axis, bool keepdims) {
-    return reduce(ReduceOp::mean, x, axis, keepdims);
-}
-Tensor max(const Tensor& x, std::optional<int> axis, bool keepdims) {
-    return reduce(ReduceOp::max, x, axis, keepdims);
-}
-Tensor min(const Tensor& x, std::optional<int> axis, bool keepdims) {
-    return reduce(ReduceOp::min, x, axis, keepdims);
-}
+#define ANVIL_DEFINE_REDUCE_(name, id)                                    \
+    Tensor name(const Tensor& x, std::optional<int> axis, bool keepdims) { \
+        return reduce(ReduceOp::name, x, axis, keepdims);                  \
+    }
+ANVIL_REDUCE_OPS(ANVIL_DEFINE_REDUCE_)
+#undef ANVIL_DEFINE_REDUCE_
 
 Tensor argmax(const Tensor& x, int axis, bool keepdims) {
     check_float_op(Op::argmax, x);

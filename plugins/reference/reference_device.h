@@ -5,6 +5,7 @@
 
 #include <string>
 
+#include "anvil/dispatch.h"
 #include "anvil/plugin.h"
 
 namespace anvil::reference {
@@ -46,18 +47,5 @@ public:
     // No composite overrides (linear_act_forward, adam_update, ...): the defaults in
     // libanvil_core are complete. A fast backend overrides the ones worth fusing.
 };
-
-// Calls fn(T{}) with T = float for f32 and double for f64, so each kernel is written once as
-// a template. The core only dispatches dtypes that supports() accepts, so anything else here
-// is a bug in the caller, reported rather than ignored.
-template <typename Fn> void dispatch_float(const char* op, DType dtype, Fn&& fn) {
-    switch (dtype) {
-        case DType::f32: fn(float{}); return;
-        case DType::f64: fn(double{}); return;
-        case DType::i64: break;
-    }
-    throw Error(std::string("[") + op + "] reference backend has no " + dtype_name(dtype) +
-                " kernel");
-}
 
 }  // namespace anvil::reference

@@ -1,8 +1,11 @@
-// Conformance of the unary ops (neg abs exp log sqrt square sin cos tanh sigmoid relu step):
-// random values in each op's domain, sizes that defeat SIMD widths, IEEE special values
-// (NaN, +-Inf, +-0, overflow, saturation), sin/cos up to |x| = 100, and in-place use.
+// Conformance of the unary ops (neg abs exp log sqrt square sin cos tanh sigmoid relu
+// step): random values in each op's domain, sizes that defeat SIMD widths, IEEE special
+// values (NaN, +-Inf, +-0, overflow, saturation), sin/cos up to |x| = 100, and in-place use.
+// Every unary op of the table in anvil/op.h must have a suite (UnarySuites.CoverEveryUnaryOp).
+#include <algorithm>
 #include <cmath>
 #include <limits>
+#include <vector>
 
 #include "conformance.h"
 
@@ -66,8 +69,19 @@ Domain domain(UnaryOp op) {
     }
 }
 
+// The ops that have a suite, recorded as the suites are defined.
+std::vector<UnaryOp>& unary_suites() {
+    static std::vector<UnaryOp> ops;
+    return ops;
+}
+bool record_unary_suite(UnaryOp op) {
+    unary_suites().push_back(op);
+    return true;
+}
+
 // Suite `Name` for UnaryOp::op: tests read "Sin.RandomValues/cpu".
 #define ANVIL_UNARY_SUITE(Name, op_)                                                        \
+    [[maybe_unused]] const bool Name##Recorded = record_unary_suite(op_);                   \
     ANVIL_DTYPE_SUITE_OF(Name, UnaryCase);                                                  \
     TEST_P(Name, RandomValues) {                                                            \
         ANVIL_REQUIRE_OP(to_op(op_));                                                       \
@@ -102,6 +116,14 @@ ANVIL_UNARY_SUITE(Tanh, UnaryOp::tanh)
 ANVIL_UNARY_SUITE(Sigmoid, UnaryOp::sigmoid)
 ANVIL_UNARY_SUITE(Relu, UnaryOp::relu)
 ANVIL_UNARY_SUITE(Step, UnaryOp::step)
+
+// An op added to the table in anvil/op.h without a suite above fails here.
+TEST(UnarySuites, CoverEveryUnaryOp) {
+    const std::vector<UnaryOp>& covered = unary_suites();
+    for (UnaryOp op : kUnaryOps)
+        EXPECT_NE(std::find(covered.begin(), covered.end(), op), covered.end())
+            << op_name(op) << " has no conformance suite in test_unary.cpp";
+}
 
 // SIREN evaluates sin(omega z) with omega = 30, so arguments reach tens of radians.
 TEST_P(Sin, LargeArguments) {

@@ -17,9 +17,7 @@ using ::testing::StartsWith;
 class ElementwiseValidation : public OpsValidation {};
 ANVIL_VALIDATE_ON_DEVICES(ElementwiseValidation);
 
-constexpr UnaryOp kUnaryOps[] = {UnaryOp::neg,  UnaryOp::abs,     UnaryOp::exp,  UnaryOp::log,
-                                 UnaryOp::sqrt, UnaryOp::square,  UnaryOp::sin,  UnaryOp::cos,
-                                 UnaryOp::tanh, UnaryOp::sigmoid, UnaryOp::relu, UnaryOp::step};
+using anvil::kUnaryOps;  // every unary op of the table
 constexpr BinaryOp kBinaryOps[] = {BinaryOp::add, BinaryOp::sub, BinaryOp::mul,
                                    BinaryOp::div, BinaryOp::maximum, BinaryOp::minimum};
 

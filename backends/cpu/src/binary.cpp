@@ -75,7 +75,8 @@ void binary_typed(BinaryOp op, const BroadcastGeometry& g, const T* a, const T* 
 
 void CpuDevice::binary(BinaryOp op, const BroadcastGeometry& geometry, const Tensor& a,
                        const Tensor& b, Tensor& out) {
-    dispatch_float(a.dtype(), op_name(op), [&]<typename T>() {
+    dispatch_float(op_name(op), a.dtype(), [&](auto zero) {
+        using T = decltype(zero);
         binary_typed(op, geometry, a.data_as<T>(), b.data_as<T>(), out.data_as<T>());
     });
 }

@@ -51,11 +51,18 @@ std::string CpuDevice::description() const {
            (threads == 1 ? "" : "s") + ", " + format_bytes(mem.total_bytes) + " RAM";
 }
 
+// Every op of the table (anvil/op.h), f32 and f64: each family's kernel switches over its enum
+// without default:, so an op added to the table fails to compile until it has a case here.
 bool CpuDevice::supports(Op op, DType dtype) const {
-    if (op == Op::count_) return false;
     // i64 only carries argmax results: it can be filled and copied, nothing else.
     if (dtype == DType::i64) return op == Op::fill || op == Op::copy;
-    return is_floating(dtype);
+    switch (op) {
+#define ANVIL_CASE_(name, id) case Op::name:
+        ANVIL_ALL_OPS(ANVIL_CASE_)
+#undef ANVIL_CASE_
+            return is_floating(dtype);
+    }
+    return false;  // an op newer than this plugin
 }
 
 std::string CpuBackend::description() const {

@@ -61,7 +61,8 @@ void CpuDevice::fill(Tensor& out, double value) {
 }
 
 void CpuDevice::unary(UnaryOp op, const Tensor& x, Tensor& out) {
-    dispatch_float(x.dtype(), op_name(op), [&]<typename T>() {
+    dispatch_float(op_name(op), x.dtype(), [&](auto zero) {
+        using T = decltype(zero);
         const T* in = x.data_as<T>();
         T* res = out.data_as<T>();
         parallel_elements(x.numel(), [&](Index begin, Index end, int) {
@@ -71,7 +72,8 @@ void CpuDevice::unary(UnaryOp op, const Tensor& x, Tensor& out) {
 }
 
 void CpuDevice::clip(const Tensor& x, double lo, double hi, Tensor& out) {
-    dispatch_float(x.dtype(), "clip", [&]<typename T>() {
+    dispatch_float("clip", x.dtype(), [&](auto zero) {
+        using T = decltype(zero);
         const T* in = x.data_as<T>();
         T* res = out.data_as<T>();
         const T l = static_cast<T>(lo), h = static_cast<T>(hi);
@@ -82,7 +84,8 @@ void CpuDevice::clip(const Tensor& x, double lo, double hi, Tensor& out) {
 }
 
 void CpuDevice::affine(const Tensor& x, double a, double b, Tensor& out) {
-    dispatch_float(x.dtype(), "affine", [&]<typename T>() {
+    dispatch_float("affine", x.dtype(), [&](auto zero) {
+        using T = decltype(zero);
         const T* in = x.data_as<T>();
         T* res = out.data_as<T>();
         const T ta = static_cast<T>(a), tb = static_cast<T>(b);

@@ -225,7 +225,8 @@ void CpuDevice::gemm(bool trans_a, bool trans_b, double alpha, const Tensor& a, 
                      double beta, Tensor& c) {
     const Index m = c.shape()[0], n = c.shape()[1];
     const Index k = trans_a ? a.shape()[0] : a.shape()[1];
-    dispatch_float(a.dtype(), "gemm", [&]<typename T>() {
+    dispatch_float("gemm", a.dtype(), [&](auto zero) {
+        using T = decltype(zero);
         const T al = static_cast<T>(alpha), be = static_cast<T>(beta);
         const T* ap = a.data_as<T>();
         const T* bp = b.data_as<T>();
@@ -259,7 +260,8 @@ template <typename T> void transpose_typed(const T* x, T* out, Index rows, Index
 }  // namespace
 
 void CpuDevice::transpose2d(const Tensor& x, Tensor& out) {
-    dispatch_float(x.dtype(), "transpose", [&]<typename T>() {
+    dispatch_float("transpose", x.dtype(), [&](auto zero) {
+        using T = decltype(zero);
         transpose_typed(x.data_as<T>(), out.data_as<T>(), x.shape()[0], x.shape()[1]);
     });
 }

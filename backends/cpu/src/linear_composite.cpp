@@ -115,7 +115,8 @@ void CpuDevice::reserve_thread_scratch(int threads, std::size_t bytes) {
 void CpuDevice::linear_act_forward(Activation act, double omega, const Tensor& x, const Tensor& w,
                                    const Tensor* b, Tensor& y, Tensor* dact) {
     std::lock_guard<std::mutex> lock(workspace_mutex_);
-    dispatch_float(x.dtype(), "linear_act_forward", [&]<typename T>() {
+    dispatch_float("linear_act_forward", x.dtype(), [&](auto zero) {
+        using T = decltype(zero);
         const Index n = x.shape()[0], in = x.shape()[1], out = w.shape()[0];
         const Tiling tiles = tile_rows(n, std::max(in, out));
         reserve_thread_scratch(threads_for(tiles.count, 1),
@@ -141,7 +142,8 @@ void CpuDevice::linear_act_forward(Activation act, double omega, const Tensor& x
 void CpuDevice::linear_act_backward(const Tensor& x, const Tensor& w, const Tensor& dy,
                                     const Tensor* dact, Tensor* dx, Tensor& dw, Tensor* db) {
     std::lock_guard<std::mutex> lock(workspace_mutex_);
-    dispatch_float(x.dtype(), "linear_act_backward", [&]<typename T>() {
+    dispatch_float("linear_act_backward", x.dtype(), [&](auto zero) {
+        using T = decltype(zero);
         const Index n = x.shape()[0], in = x.shape()[1], out = w.shape()[0];
         T* dwp = dw.data_as<T>();
         T* dbp = db ? db->data_as<T>() : nullptr;

@@ -103,7 +103,8 @@ template <typename T> void sgd_typed(std::span<const SgdSlot> slots, const SgdPa
 }  // namespace
 
 void CpuDevice::mse_loss_grad(const Tensor& pred, const Tensor& target, Tensor& loss, Tensor* grad) {
-    dispatch_float(pred.dtype(), "mse_loss_grad", [&]<typename T>() {
+    dispatch_float("mse_loss_grad", pred.dtype(), [&](auto zero) {
+        using T = decltype(zero);
         const Index n = pred.numel();
         const T* pp = pred.data_as<T>();
         const T* tp = target.data_as<T>();
@@ -117,13 +118,13 @@ void CpuDevice::mse_loss_grad(const Tensor& pred, const Tensor& target, Tensor& 
 }
 
 void CpuDevice::adam_update(std::span<const AdamSlot> slots, const AdamParams& params) {
-    dispatch_float(slots[0].param->dtype(), "adam_update",
-                   [&]<typename T>() { adam_typed<T>(slots, params); });
+    dispatch_float("adam_update", slots[0].param->dtype(),
+                   [&](auto zero) { adam_typed<decltype(zero)>(slots, params); });
 }
 
 void CpuDevice::sgd_update(std::span<const SgdSlot> slots, const SgdParams& params) {
-    dispatch_float(slots[0].param->dtype(), "sgd_update",
-                   [&]<typename T>() { sgd_typed<T>(slots, params); });
+    dispatch_float("sgd_update", slots[0].param->dtype(),
+                   [&](auto zero) { sgd_typed<decltype(zero)>(slots, params); });
 }
 
 }  // namespace anvil::cpu

@@ -1,5 +1,6 @@
-// Internal helpers of the CPU backend: OpenMP work splitting, Eigen maps over raw tensor
-// storage, and dtype dispatch. Every kernel file includes this; nothing here is exported.
+// Internal helpers of the CPU backend: OpenMP work splitting and Eigen maps over raw tensor
+// storage (dtype dispatch is the SDK's anvil/dispatch.h). Every kernel file includes this;
+// nothing here is exported.
 #pragma once
 
 #include <omp.h>
@@ -11,6 +12,7 @@
 #include <cstdint>
 #include <type_traits>
 
+#include "anvil/dispatch.h"
 #include "anvil/error.h"
 #include "anvil/tensor.h"
 
@@ -104,16 +106,6 @@ template <typename R, typename Run, typename Fold> R parallel_fold(Index n, Run 
     for (std::size_t t = 1; t < partial.size(); ++t)
         if (filled[t]) acc = fold(acc, partial[t]);
     return acc;
-}
-
-// Calls f.template operator()<T>() with T = float or double for a floating dtype.
-template <typename F> void dispatch_float(DType dtype, const char* op, F&& f) {
-    switch (dtype) {
-        case DType::f32: f.template operator()<float>(); return;
-        case DType::f64: f.template operator()<double>(); return;
-        case DType::i64: break;
-    }
-    throw Error(std::string("[") + op + "] cpu backend has no kernel for " + dtype_name(dtype));
 }
 
 }  // namespace anvil::cpu

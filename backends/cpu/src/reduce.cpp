@@ -163,13 +163,15 @@ void argmax_typed(const ReduceGeometry& g, const T* x, std::int64_t* out) {
 }  // namespace
 
 void CpuDevice::reduce(ReduceOp op, const ReduceGeometry& geometry, const Tensor& x, Tensor& out) {
-    dispatch_float(x.dtype(), op_name(op), [&]<typename T>() {
+    dispatch_float(op_name(op), x.dtype(), [&](auto zero) {
+        using T = decltype(zero);
         reduce_typed(op, geometry, x.data_as<T>(), out.data_as<T>());
     });
 }
 
 void CpuDevice::argmax(const ReduceGeometry& geometry, const Tensor& x, Tensor& out) {
-    dispatch_float(x.dtype(), "argmax", [&]<typename T>() {
+    dispatch_float("argmax", x.dtype(), [&](auto zero) {
+        using T = decltype(zero);
         argmax_typed(geometry, x.data_as<T>(), out.data_as<std::int64_t>());
     });
 }

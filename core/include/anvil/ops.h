@@ -31,18 +31,12 @@ ANVIL_EXPORT void gemm(bool trans_a, bool trans_b, double alpha, const Tensor& a
 // --- unary -----------------------------------------------------------------------------------
 ANVIL_EXPORT Tensor unary(UnaryOp op, const Tensor& x);
 ANVIL_EXPORT void unary_into(UnaryOp op, const Tensor& x, Tensor& out);
-ANVIL_EXPORT Tensor neg(const Tensor& x);
-ANVIL_EXPORT Tensor abs(const Tensor& x);
-ANVIL_EXPORT Tensor exp(const Tensor& x);
-ANVIL_EXPORT Tensor log(const Tensor& x);
-ANVIL_EXPORT Tensor sqrt(const Tensor& x);
-ANVIL_EXPORT Tensor square(const Tensor& x);
-ANVIL_EXPORT Tensor sin(const Tensor& x);
-ANVIL_EXPORT Tensor cos(const Tensor& x);
-ANVIL_EXPORT Tensor tanh(const Tensor& x);
-ANVIL_EXPORT Tensor sigmoid(const Tensor& x);
-ANVIL_EXPORT Tensor relu(const Tensor& x);
-ANVIL_EXPORT Tensor step(const Tensor& x);  // 1 where x > 0, else 0
+// One function per unary op of the table in op.h: neg(x), abs(x), exp(x), log(x), sqrt(x),
+// square(x), sin(x), cos(x), tanh(x), sigmoid(x), relu(x), step(x) (1 where x > 0, else 0),
+// each = unary(UnaryOp::<name>, x).
+#define ANVIL_DECLARE_UNARY_(name, id) ANVIL_EXPORT Tensor name(const Tensor& x);
+ANVIL_UNARY_OPS(ANVIL_DECLARE_UNARY_)
+#undef ANVIL_DECLARE_UNARY_
 // Throws "[clip] lo (2) > hi (1)" when lo > hi or either bound is NaN.
 ANVIL_EXPORT Tensor clip(const Tensor& x, double lo, double hi);
 ANVIL_EXPORT void clip_into(const Tensor& x, double lo, double hi, Tensor& out);
@@ -54,25 +48,23 @@ ANVIL_EXPORT void affine_into(const Tensor& x, double a, double b, Tensor& out);
 ANVIL_EXPORT Tensor binary(BinaryOp op, const Tensor& a, const Tensor& b);
 // out must have the broadcast shape of a and b.
 ANVIL_EXPORT void binary_into(BinaryOp op, const Tensor& a, const Tensor& b, Tensor& out);
-ANVIL_EXPORT Tensor add(const Tensor& a, const Tensor& b);
-ANVIL_EXPORT Tensor sub(const Tensor& a, const Tensor& b);
-ANVIL_EXPORT Tensor mul(const Tensor& a, const Tensor& b);
-ANVIL_EXPORT Tensor div(const Tensor& a, const Tensor& b);
-ANVIL_EXPORT Tensor maximum(const Tensor& a, const Tensor& b);
-ANVIL_EXPORT Tensor minimum(const Tensor& a, const Tensor& b);
+// One function per binary op of the table: add, sub, mul, div, maximum, minimum (NumPy's:
+// NaN in either operand gives NaN), each = binary(BinaryOp::<name>, a, b).
+#define ANVIL_DECLARE_BINARY_(name, id) ANVIL_EXPORT Tensor name(const Tensor& a, const Tensor& b);
+ANVIL_BINARY_OPS(ANVIL_DECLARE_BINARY_)
+#undef ANVIL_DECLARE_BINARY_
 
 // --- reductions ------------------------------------------------------------------------------
 // axis empty: over all elements (a scalar, or all-ones shape with keepdims).
 ANVIL_EXPORT Tensor reduce(ReduceOp op, const Tensor& x, std::optional<int> axis = std::nullopt,
                            bool keepdims = false);
-ANVIL_EXPORT Tensor sum(const Tensor& x, std::optional<int> axis = std::nullopt,
-                        bool keepdims = false);
-ANVIL_EXPORT Tensor mean(const Tensor& x, std::optional<int> axis = std::nullopt,
-                         bool keepdims = false);
-ANVIL_EXPORT Tensor max(const Tensor& x, std::optional<int> axis = std::nullopt,
-                        bool keepdims = false);
-ANVIL_EXPORT Tensor min(const Tensor& x, std::optional<int> axis = std::nullopt,
-                        bool keepdims = false);
+// One function per reduction of the table: sum, mean, max, min, each = reduce(ReduceOp::<name>,
+// x, axis, keepdims).
+#define ANVIL_DECLARE_REDUCE_(name, id)                                                 \
+    ANVIL_EXPORT Tensor name(const Tensor& x, std::optional<int> axis = std::nullopt, \
+                             bool keepdims = false);
+ANVIL_REDUCE_OPS(ANVIL_DECLARE_REDUCE_)
+#undef ANVIL_DECLARE_REDUCE_
 // i64 indices of the first maximum along axis.
 ANVIL_EXPORT Tensor argmax(const Tensor& x, int axis, bool keepdims = false);
 
