@@ -7,7 +7,7 @@
 #include <array>
 
 #include "cpu_device.h"
-#include "kernels.h"
+#include "gemm_kernels.h"
 #include "workspace.h"
 
 namespace anvil::cpu {

@@ -10,7 +10,7 @@
 
 #include "common/elementwise.h"
 #include "cpu_device.h"
-#include "kernels.h"
+#include "gemm_kernels.h"
 #include "sincos.h"
 
 namespace anvil::cpu {

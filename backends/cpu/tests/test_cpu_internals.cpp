@@ -14,7 +14,7 @@
 
 #include "anvil/ops.h"
 #include "cpu_device.h"
-#include "kernels.h"
+#include "gemm_kernels.h"
 
 namespace anvil::cpu {
 namespace {

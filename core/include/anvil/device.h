@@ -1,8 +1,8 @@
 // Device: one compute device of a backend. It owns memory, moves bytes, and runs kernels.
 // The core's ops validate every argument (shapes, dtypes, devices) before calling a kernel,
 // so a backend computes and never re-checks. Outputs arrive preallocated on this device.
-// Composite ops have default implementations built from primitives (device.cpp); a backend
-// overrides the ones that pay.
+// Composite ops have default implementations built from primitives
+// (core/src/device_composites.cpp); a backend overrides the ones that pay.
 #pragma once
 
 #include <cstddef>

@@ -11,7 +11,10 @@
 #include "anvil/export.h"
 #include "anvil/tensor.h"
 
-// Bump whenever a type that crosses the plugin boundary changes layout or virtual table.
+// Bump whenever a type that crosses the plugin boundary changes layout or virtual table (a
+// new virtual in Device, a field in a geometry struct). Appending an op to the table in op.h
+// needs no bump: op ids never move, and a plugin answers supports() = false for ids it does
+// not know, so the core refuses the new op on it with the usual message.
 #define ANVIL_ABI_VERSION 1
 
 namespace anvil {
