@@ -1,6 +1,7 @@
 // Element functors shared by every backend that includes them (cpu, and cuda where nvcc
 // compiles them as __host__ __device__), so that subtle semantics are defined once:
-// NaN through clip/maximum/minimum/relu, the overflow-free sigmoid, relu's derivative at 0,
+// NaN through clip/maximum/minimum/relu, the overflow-free sigmoid and softplus, relu's
+// derivative at 0,
 // and the Adam step. Tested on the host by tests/core/test_elementwise_functors.cpp.
 #pragma once
 
@@ -35,6 +36,13 @@ template <typename T> ANVIL_HD T relu(T x) { return x < T(0) ? T(0) : x; }
 // Heaviside step, relu's derivative: 0 at x == 0 (PyTorch's convention), NaN stays NaN.
 template <typename T> ANVIL_HD T step(T x) { return is_nan(x) ? x : (x > T(0) ? T(1) : T(0)); }
 
+// log(1 + e^x) as max(x, 0) + log1p(e^-|x|): e^-|x| <= 1 never overflows, so softplus(100) is
+// 100 rather than inf, and log1p keeps softplus(-100) = e^-100 accurate instead of 0 from
+// log(1 + tiny). NaN stays NaN.
+template <typename T> ANVIL_HD T softplus(T x) {
+    return (x > T(0) ? x : T(0)) + std::log1p(std::exp(-std::abs(x)));
+}
+
 // NaN passes through unchanged: comparisons with NaN are false.
 template <typename T> ANVIL_HD T clip(T x, T lo, T hi) { return x < lo ? lo : (x > hi ? hi : x); }
 
@@ -62,6 +70,7 @@ template <typename T> ANVIL_HD T apply_unary(UnaryOp op, T x) {
         case UnaryOp::sigmoid: return stable_sigmoid(x);
         case UnaryOp::relu: return relu(x);
         case UnaryOp::step: return step(x);
+        case UnaryOp::softplus: return softplus(x);
     }
     return x;
 }

@@ -3,6 +3,7 @@
 // how NaN flows through clip/maximum/minimum/relu/step, and a sigmoid that never overflows.
 #pragma once
 
+#include <algorithm>
 #include <cmath>
 
 #include "anvil/op.h"
@@ -62,6 +63,8 @@ template <typename T> T apply_unary(UnaryOp op, T x) {
         case UnaryOp::sigmoid: return sigmoid(x);
         case UnaryOp::relu: return relu(x);
         case UnaryOp::step: return step(x);
+        // log(1 + e^x) = max(x, 0) + log(1 + e^-|x|): e^-|x| cannot overflow.
+        case UnaryOp::softplus: return std::max(x, T(0)) + std::log1p(std::exp(-std::abs(x)));
     }
     return x;  // unreachable: the switch covers every UnaryOp
 }

@@ -1,5 +1,5 @@
-// Conformance of the unary ops (neg abs exp log sqrt square sin cos tanh sigmoid relu
-// step): random values in each op's domain, sizes that defeat SIMD widths, IEEE special
+// Conformance of the unary ops (neg abs exp log sqrt square sin cos tanh sigmoid relu step
+// softplus): random values in each op's domain, sizes that defeat SIMD widths, IEEE special
 // values (NaN, +-Inf, +-0, overflow, saturation), sin/cos up to |x| = 100, and in-place use.
 // Every unary op of the table in anvil/op.h must have a suite (UnarySuites.CoverEveryUnaryOp).
 #include <algorithm>
@@ -116,6 +116,7 @@ ANVIL_UNARY_SUITE(Tanh, UnaryOp::tanh)
 ANVIL_UNARY_SUITE(Sigmoid, UnaryOp::sigmoid)
 ANVIL_UNARY_SUITE(Relu, UnaryOp::relu)
 ANVIL_UNARY_SUITE(Step, UnaryOp::step)
+ANVIL_UNARY_SUITE(Softplus, UnaryOp::softplus)
 
 // An op added to the table in anvil/op.h without a suite above fails here.
 TEST(UnarySuites, CoverEveryUnaryOp) {
@@ -159,6 +160,30 @@ TEST_P(Sigmoid, SaturatesWithoutOverflow) {
     const HostTensor out = to_host(sigmoid(upload(x)));
     for (std::int64_t i = 0; i < 10; ++i) EXPECT_EQ(out[i], i % 2 == 0 ? 1.0 : 0.0) << "at " << i;
     for (std::int64_t i = 10; i < 18; ++i) EXPECT_TRUE(std::isfinite(out[i])) << "at " << i;
+}
+
+// log(1 + e^x) computed naively overflows e^x at x = 89 (f32) and loses everything below
+// x = -17 to log(1 + tiny) = 0; the stable form gives x itself and e^x there.
+TEST_P(Softplus, LargeArgumentsNeitherOverflowNorVanish) {
+    ANVIL_REQUIRE_OP(Op::softplus);
+    const HostTensor x(Shape{8}, {100.0, 1000.0, -100.0, -30.0, 30.0, kInf, -kInf, 0.0});
+    const HostTensor out = to_host(softplus(upload(x)));
+    EXPECT_EQ(out[0], 100.0);
+    EXPECT_EQ(out[1], 1000.0);
+    // e^-100 = 3.7e-44 is below f32's smallest normal: a subnormal or 0 there, never negative.
+    if (dtype() == DType::f64) {
+        EXPECT_NEAR(out[2], std::exp(-100.0), 1e-12 * std::exp(-100.0));
+    } else {
+        EXPECT_GE(out[2], 0.0);
+        EXPECT_LT(out[2], 1e-37);
+    }
+    // log1p(e^-30) = e^-30 (1 - e^-30 / 2 ...) and 30 + e^-30: the float64 reference.
+    for (std::int64_t i : {3, 4, 7}) {
+        const double want = ref::unary(UnaryOp::softplus, x[i]);
+        EXPECT_NEAR(out[i], want, 4 * unit_roundoff(dtype()) * std::fabs(want)) << "x = " << x[i];
+    }
+    EXPECT_EQ(out[5], kInf);
+    EXPECT_EQ(out[6], 0.0);
 }
 
 TEST_P(Relu, ZeroAndNaN) {

@@ -35,6 +35,9 @@ struct OpTolerance {
 //   x = 87 (2u for |x| <= 5). 8u (4 ulp at worst) over the whole finite range.
 // - log (abs 2, rel 4): Eigen's plog and libm measure 2u (1 ulp); near x = 1 the result is
 //   near 0, where the absolute part (a fraction of an ulp of 1) applies instead.
+// - softplus (abs 2, rel 4): max(x, 0) + log1p(e^-|x|) is three roundings of correctly
+//   rounded or 1-ulp functions; the log1p term is at most log 2, so the absolute part covers
+//   cancellation-free sums near 0 and the relative part the rest.
 // - sin, cos (abs 4, rel 4), arguments |x| <= 100: the result lies in [-1, 1] and vanishes at
 //   multiples of pi/2, so the bound is absolute, 2 ulp of 1; the range reduction of an f32
 //   argument up to 100 (Cody-Waite with a 3-part pi/2) loses under 1 ulp of 1 (Eigen's psin
@@ -59,7 +62,7 @@ inline constexpr OpTolerance kOpTolerances[] = {
     {Op::square, 0, 1},    {Op::sqrt, 0, 1},     {Op::div, 0, 2},      {Op::affine, 0, 1},
     {Op::exp, 2, 8},       {Op::log, 2, 4},      {Op::sin, 4, 4},      {Op::cos, 4, 4},
     {Op::tanh, 4, 8},      {Op::sigmoid, 4, 8},  {Op::sum, 0, 2},      {Op::mean, 0, 2},
-    {Op::gemm, 0, 1},
+    {Op::gemm, 0, 1},      {Op::softplus, 2, 4},
 };
 // clang-format on
 

@@ -38,6 +38,10 @@ double unary(UnaryOp op, double x) {
         case UnaryOp::step:
             if (std::isnan(x)) return x;
             return x > 0 ? 1.0 : 0.0;
+        case UnaryOp::softplus:
+            // log(1 + e^x) overflows e^x for x > 709; x + log(1 + e^-x) is its exact rewrite.
+            if (std::isnan(x)) return x;
+            return x > 0 ? x + std::log1p(std::exp(-x)) : std::log1p(std::exp(x));
     }
     throw std::invalid_argument("[ref::unary] unknown op");
 }

@@ -36,8 +36,8 @@ void unary_range(UnaryOp op, const T* x, T* out, Index n) {
         case UnaryOp::sin: res = in.sin(); return;
         case UnaryOp::cos: res = in.cos(); return;
         case UnaryOp::tanh: res = in.tanh(); return;
-        // sigmoid (overflow-free branches), relu and step (NaN passes through) use the
-        // functors shared with the other backends.
+        // sigmoid and softplus (overflow-free forms), relu and step (NaN passes through) use
+        // the functors shared with the other backends.
         case UnaryOp::sigmoid:
             for (Index i = 0; i < n; ++i) out[i] = common::stable_sigmoid(x[i]);
             return;
@@ -46,6 +46,9 @@ void unary_range(UnaryOp op, const T* x, T* out, Index n) {
             return;
         case UnaryOp::step:
             for (Index i = 0; i < n; ++i) out[i] = common::step(x[i]);
+            return;
+        case UnaryOp::softplus:
+            for (Index i = 0; i < n; ++i) out[i] = common::softplus(x[i]);
             return;
     }
 }

@@ -20,9 +20,10 @@ namespace anvil {
 // id (kOpCount) and goes at the END of its family's list, so no existing enum value moves
 // (plugin.h says what needs an ABI bump).
 //   step(x) = 1 for x > 0, else 0 (NaN stays NaN): relu's derivative, PyTorch's convention at 0.
+//   softplus(x) = log(1 + e^x), computed without overflow for large |x|.
 #define ANVIL_UNARY_OPS(X)                                                                  \
     X(neg, 3) X(abs, 4) X(exp, 5) X(log, 6) X(sqrt, 7) X(square, 8) X(sin, 9) X(cos, 10)    \
-    X(tanh, 11) X(sigmoid, 12) X(relu, 13) X(step, 14)
+    X(tanh, 11) X(sigmoid, 12) X(relu, 13) X(step, 14) X(softplus, 34)
 #define ANVIL_BINARY_OPS(X) X(add, 17) X(sub, 18) X(mul, 19) X(div, 20) X(maximum, 21) X(minimum, 22)
 #define ANVIL_REDUCE_OPS(X) X(sum, 23) X(mean, 24) X(max, 25) X(min, 26)
 // Ops that are their own family: memory, scalar-parameter elementwise, index, layout, GEMM.

@@ -33,7 +33,7 @@ ANVIL_EXPORT Tensor unary(UnaryOp op, const Tensor& x);
 ANVIL_EXPORT void unary_into(UnaryOp op, const Tensor& x, Tensor& out);
 // One function per unary op of the table in op.h: neg(x), abs(x), exp(x), log(x), sqrt(x),
 // square(x), sin(x), cos(x), tanh(x), sigmoid(x), relu(x), step(x) (1 where x > 0, else 0),
-// each = unary(UnaryOp::<name>, x).
+// softplus(x) (log(1 + e^x)), each = unary(UnaryOp::<name>, x).
 #define ANVIL_DECLARE_UNARY_(name, id) ANVIL_EXPORT Tensor name(const Tensor& x);
 ANVIL_UNARY_OPS(ANVIL_DECLARE_UNARY_)
 #undef ANVIL_DECLARE_UNARY_
