@@ -1,7 +1,9 @@
-# The SDK: headers, libanvil_core.so, plugins, and anvilConfig.cmake so an out-of-tree
-# project can find_package(anvil) and call anvil_add_backend_plugin().
+# The SDK: headers, libanvil_core.so and libanvil_nn.so, plugins, and anvilConfig.cmake so an
+# out-of-tree project can find_package(anvil) and call anvil_add_backend_plugin().
 include(CMakePackageConfigHelpers)
 install(DIRECTORY ${PROJECT_SOURCE_DIR}/core/include/anvil DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
+# nn's headers join the core's under include/anvil/nn, the path users already include.
+install(DIRECTORY ${PROJECT_SOURCE_DIR}/nn/include/anvil DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
 install(EXPORT anvilTargets NAMESPACE anvil:: DESTINATION ${CMAKE_INSTALL_LIBDIR}/cmake/anvil)
 configure_package_config_file(${PROJECT_SOURCE_DIR}/cmake/anvilConfig.cmake.in
   ${PROJECT_BINARY_DIR}/anvilConfig.cmake

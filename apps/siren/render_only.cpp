@@ -5,6 +5,7 @@
 
 #include "anvil/nn/nn.h"
 #include "app.h"
+#include "budget.h"
 #include "outputs.h"
 #include "render.h"
 #include "session.h"

@@ -16,19 +16,16 @@ Placement open_device(const std::string& backend_name, int device_index,
         announce("--backend auto: using " + p.backend->name() + " (" +
                  p.backend->description() + ")");
     } else {
-        p.backend = registry.find(backend_name);
-        if (!p.backend)
-            throw UsageError("--backend: unknown backend '" + backend_name + "'; " +
-                             registry.backends_summary());
-        const Availability a = p.backend->availability();
-        if (!a.available)
-            throw Error("[backend] " + p.backend->name() + " is unavailable: " + a.reason);
+        // The registry words both problems; a name no plugin registered is the user's typo
+        // (exit 2), an unavailable backend is this machine's state (exit 1).
+        const BackendLookup found = registry.lookup(backend_name);
+        if (!found.backend) throw UsageError("--backend: " + found.problem);
+        if (!found.problem.empty()) throw Error("[backend] " + found.problem);
+        p.backend = found.backend;
     }
-    const int count = p.backend->device_count();
-    if (device_index >= count)
-        throw UsageError("--device " + std::to_string(device_index) + ": backend " +
-                         p.backend->name() + " has " + std::to_string(count) + " device" +
-                         (count == 1 ? "" : "s") + " (0 to " + std::to_string(count - 1) + ")");
+    const std::string no_device = device_index_problem(*p.backend, device_index);
+    if (!no_device.empty())
+        throw UsageError("--device " + std::to_string(device_index) + ": " + no_device);
     p.device = p.backend->device(device_index);
     return p;
 }
@@ -42,8 +39,7 @@ void list_backends(std::ostream& out, const std::vector<std::string>& plugin_dir
         const Availability a = b->availability();
         out << b->name() << ": ";
         if (a.available) {
-            const int n = b->device_count();
-            out << "available, " << n << " device" << (n == 1 ? "" : "s") << ", priority "
+            out << "available, " << device_count_text(b->device_count()) << ", priority "
                 << b->priority() << " - " << b->description() << "\n";
         } else {
             out << "unavailable: " << a.reason << "\n";

@@ -8,6 +8,7 @@
 #include <filesystem>
 
 #include "app.h"
+#include "budget.h"
 #include "interrupt.h"
 #include "render.h"
 
@@ -55,7 +56,9 @@ void Trainer::prepare() {
         throw UsageError("--batch " + std::to_string(settings_.batch) + " is not less than the " +
                          std::to_string(image_.pixel_count()) +
                          " training pixels; use --batch full");
-    check_memory();
+    check_training_device_budget(
+        settings_.config, settings_.batch > 0 ? settings_.batch : image_.pixel_count(),
+        *placement_.device);
     build_model();
     upload_data();
     std::filesystem::create_directories(path("snapshots"));
@@ -79,20 +82,6 @@ void Trainer::load_training_image() {
     state_.channels = image_.channels;
     state_.backend = placement_.backend->name();
     state_.device = placement_.device->name();
-}
-
-void Trainer::check_memory() const {
-    const std::int64_t pixels = settings_.batch > 0 ? settings_.batch : image_.pixel_count();
-    const std::size_t need = training_device_bytes(settings_.config, pixels);
-    const std::size_t free_bytes = placement_.device->memory_info().free_bytes;
-    if (free_bytes == 0 || need <= free_bytes) return;
-    const std::int64_t fit = training_pixels_that_fit(settings_.config, free_bytes / 10 * 8);
-    std::string advice = fit > 0 ? "use --batch " + std::to_string(fit) + " or less"
-                                 : "use a smaller --hidden or --layers";
-    throw Error("[memory] training " + settings_.config.describe() + " on " +
-                std::to_string(pixels) + " pixels per step needs about " + format_bytes(need) +
-                " on " + placement_.device->name() + ", which has " + format_bytes(free_bytes) +
-                " free; " + advice + " (or a smaller --train-size)");
 }
 
 void Trainer::build_model() {
@@ -162,8 +151,8 @@ void Trainer::sample_batch() {
         for (std::size_t c = 0; c < channels; ++c)
             batch_t_host_[i * channels + c] = host_targets_[p * channels + c];
     }
-    batch_x_.device().copy_from_host(batch_x_.data(), batch_x_host_.data(), batch_x_.nbytes());
-    batch_t_.device().copy_from_host(batch_t_.data(), batch_t_host_.data(), batch_t_.nbytes());
+    batch_x_.upload(batch_x_host_);
+    batch_t_.upload(batch_t_host_);
 }
 
 void Trainer::save_snapshot(std::int64_t step) {

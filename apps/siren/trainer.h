@@ -32,7 +32,6 @@ private:
 
     void prepare();
     void load_training_image();
-    void check_memory() const;
     void build_model();
     void upload_data();
     Outcome train();

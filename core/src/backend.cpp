@@ -6,6 +6,7 @@
 
 #include "anvil/device.h"
 #include "anvil/error.h"
+#include "anvil/registry.h"
 
 namespace anvil {
 
@@ -28,7 +29,7 @@ std::shared_ptr<Device> Backend::device(int index) {
     const int count = device_count();
     if (index < 0 || index >= count)
         throw Error("[device] " + name() + ":" + std::to_string(index) + " does not exist (" +
-                    std::to_string(count) + " device" + (count == 1 ? "" : "s") + ")");
+                    device_count_text(count) + ")");
     std::shared_ptr<Device> created = create_device(index);
     if (!created) throw Error("[device] backend '" + name() + "' returned no device");
     cache_->devices.emplace(index, created);

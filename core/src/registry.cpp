@@ -1,5 +1,5 @@
 // The backend registry: registration from plugins (with the ABI check), lookup by name,
-// device specs ("cuda:1", "auto") and the error messages that list what is available.
+// device specs ("cuda:1", "auto") and the words of the errors that list what is available.
 #include "anvil/registry.h"
 
 #include <algorithm>
@@ -141,12 +141,23 @@ std::string Registry::backends_summary() {
     return text;
 }
 
+BackendLookup Registry::lookup(const std::string& name) {
+    BackendLookup found;
+    found.backend = find(name);
+    if (!found.backend) {
+        found.problem = "unknown backend '" + name + "'; " + backends_summary();
+        return found;
+    }
+    const Availability a = found.backend->availability();
+    if (!a.available)
+        found.problem = "backend '" + found.backend->name() + "' is unavailable: " + a.reason;
+    return found;
+}
+
 Backend& Registry::get(const std::string& name) {
-    Backend* b = find(name);
-    if (!b) throw Error("[backend] unknown backend '" + name + "'; " + backends_summary());
-    const Availability a = b->availability();
-    if (!a.available) throw Error("[backend] backend '" + b->name() + "' is unavailable: " + a.reason);
-    return *b;
+    const BackendLookup found = lookup(name);
+    if (!found.problem.empty()) throw Error("[backend] " + found.problem);
+    return *found.backend;
 }
 
 Backend& Registry::best_available() {
@@ -173,6 +184,18 @@ std::shared_ptr<Device> Registry::device(const std::string& spec) {
     }
     Backend& backend = lower_ascii(name) == "auto" ? best_available() : get(name);
     return backend.device(index);
+}
+
+std::string device_count_text(int count) {
+    return std::to_string(count) + (count == 1 ? " device" : " devices");
+}
+
+std::string device_index_problem(const Backend& backend, int index) {
+    const int count = backend.device_count();
+    if (index >= 0 && index < count) return "";
+    std::string text = "backend " + backend.name() + " has " + device_count_text(count);
+    if (count > 0) text += " (0 to " + std::to_string(count - 1) + ")";
+    return text;
 }
 
 std::shared_ptr<Device> device(const std::string& spec) { return Registry::instance().device(spec); }

@@ -68,6 +68,16 @@ void* Tensor::data() const {
     return buffer_->data();
 }
 
+void Tensor::upload(const void* src, std::size_t src_bytes) {
+    require_defined("upload");
+    if (src_bytes != nbytes())
+        throw Error("[upload] source holds " + std::to_string(src_bytes) + " bytes, " +
+                    describe() + " needs " + std::to_string(nbytes()));
+    if (nbytes() == 0) return;
+    if (!src) throw Error("[upload] null host pointer for " + describe());
+    buffer_->device().copy_from_host(buffer_->data(), src, nbytes());
+}
+
 void Tensor::to_host(void* dst, std::size_t dst_bytes) const {
     require_defined("to_host");
     if (dst_bytes != nbytes())

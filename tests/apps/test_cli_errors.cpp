@@ -114,6 +114,11 @@ const BadInput kBadInputs[] = {
      "truncated or corrupt PNG data"},
     {"UnknownBackend", [](auto& f, auto& o) { return train(f, o, {"--backend", "nosuch"}); }, 2,
      "--backend: unknown backend 'nosuch'; available: cpu"},
+    {"UnavailableBackend",
+     [](auto& f, auto& o) {
+         return train(f, o, {"--backend", "sleepy", "--plugin-dir", ANVIL_UNAVAILABLE_PLUGIN_DIR});
+     },
+     1, "[backend] backend 'sleepy' is unavailable: no sleepy hardware attached (simulated)"},
     {"DeviceOutOfRange", [](auto& f, auto& o) { return train(f, o, {"--device", "7"}); }, 2,
      "--device 7: backend cpu has 1 device"},
     {"ZeroSteps", [](auto& f, auto& o) { return train(f, o, {"--steps", "0"}); }, 2,

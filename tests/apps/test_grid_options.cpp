@@ -4,10 +4,10 @@
 
 #include <cmath>
 
+#include "budget.h"
 #include "grid.h"
 #include "options.h"
 #include "progress.h"
-#include "render.h"
 
 namespace anvil::siren {
 namespace {

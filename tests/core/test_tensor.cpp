@@ -1,8 +1,12 @@
 // Tensor lifetime, views and host transfers, on the MockDevice (which counts live buffers):
 // reshape shares storage, -1 is inferred, a buffer is returned when its last view dies, the
-// buffer keeps its device alive, undefined tensors and mismatched transfers give clear errors.
+// buffer keeps its device alive, upload writes in place, undefined tensors and mismatched
+// transfers give clear errors.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+
+#include <array>
+#include <span>
 
 #include "anvil/ops.h"
 #include "anvil/tensor.h"
@@ -49,6 +53,50 @@ TEST_F(TensorTest, HostRoundTripsForEveryDtype) {
     EXPECT_THAT(Tensor::from_vector(std::vector<std::int64_t>{1LL << 40, -7}, Shape{1, 2}, mock_)
                     .to_vector<std::int64_t>(),
                 ElementsAre(1LL << 40, -7));
+}
+
+TEST_F(TensorTest, UploadOverwritesTheStorageInPlace) {
+    Tensor t = iota(Shape{2, 3});
+    const void* storage = t.data();
+    t.upload(std::vector<float>{6, 5, 4, 3, 2, 1});
+    EXPECT_EQ(t.data(), storage);
+    EXPECT_EQ(mock_->live_allocations(), 1);
+    EXPECT_THAT(t.to_vector<float>(), ElementsAre(6.f, 5.f, 4.f, 3.f, 2.f, 1.f));
+    // Through a view, into the storage it shares.
+    Tensor view = t.reshape(Dims{6});
+    view.upload(std::array<float, 6>{0.5f, 1.5f, 2.5f, 3.5f, 4.5f, 5.5f});
+    EXPECT_EQ(t.to_vector<float>()[5], 5.5f);
+    // Any contiguous range of the tensor's dtype, and raw bytes.
+    const double wide[] = {1e300, -0.25};
+    Tensor f64 = Tensor::zeros(Shape{2}, DType::f64, mock_);
+    f64.upload(std::span<const double>(wide));
+    EXPECT_THAT(f64.to_vector<double>(), ElementsAre(1e300, -0.25));
+    Tensor i64 = Tensor::zeros(Shape{1, 2}, DType::i64, mock_);
+    const std::int64_t ints[] = {1LL << 40, -7};
+    i64.upload(ints, sizeof ints);
+    EXPECT_THAT(i64.to_vector<std::int64_t>(), ElementsAre(1LL << 40, -7));
+    // Zero elements move nothing, so no host pointer is needed.
+    Tensor none = Tensor::empty(Shape{0, 3}, DType::f32, mock_);
+    EXPECT_NO_THROW(none.upload(std::vector<float>{}));
+    EXPECT_NO_THROW(none.upload(nullptr, 0));
+}
+
+TEST_F(TensorTest, UploadRefusesAnotherDtypeOrSizeAndKeepsTheValues) {
+    Tensor t = iota(Shape{2, 3});
+    EXPECT_EQ(error_of([&] { t.upload(std::vector<double>(6)); }),
+              "[upload] f64 values for f32 (2,3) on mock:0");
+    EXPECT_EQ(error_of([&] { t.upload(std::vector<std::int64_t>(6)); }),
+              "[upload] i64 values for f32 (2,3) on mock:0");
+    EXPECT_EQ(error_of([&] { t.upload(std::vector<float>(5)); }),
+              "[upload] 5 values for f32 (2,3) on mock:0, which holds 6");
+    EXPECT_EQ(error_of([&] { t.upload(std::vector<float>(7)); }),
+              "[upload] 7 values for f32 (2,3) on mock:0, which holds 6");
+    const float small[1] = {9.f};
+    EXPECT_EQ(error_of([&] { t.upload(small, sizeof small); }),
+              "[upload] source holds 4 bytes, f32 (2,3) on mock:0 needs 24");
+    EXPECT_EQ(error_of([&] { t.upload(nullptr, 24); }),
+              "[upload] null host pointer for f32 (2,3) on mock:0");
+    EXPECT_THAT(t.to_vector<float>(), ElementsAre(0.f, 1.f, 2.f, 3.f, 4.f, 5.f));
 }
 
 TEST_F(TensorTest, FullAndZerosFill) {
@@ -171,6 +219,9 @@ TEST_F(TensorTest, UndefinedTensorCallsNameTheCall) {
     EXPECT_EQ(error_of([&] { u.reshape(Dims{1}); }), "[reshape" + suffix);
     EXPECT_EQ(error_of([&] { u.clone(); }), "[clone" + suffix);
     EXPECT_EQ(error_of([&] { u.to(mock_); }), "[to" + suffix);
+    Tensor target;
+    EXPECT_EQ(error_of([&] { target.upload(std::vector<float>{}); }), "[upload" + suffix);
+    EXPECT_EQ(error_of([&] { target.upload(nullptr, 0); }), "[upload" + suffix);
 }
 
 TEST_F(TensorTest, TransfersRefuseMismatchedTypesAndSizes) {

@@ -1,5 +1,6 @@
 // The MLP: layer layout and names, forward against a float64 host computation, workspace
-// reuse (no reallocation while the batch size holds), errors, and a small fit that converges.
+// reuse (no reallocation while the batch size holds), the config's parameter and workspace
+// counts against a real model, errors, and a small fit that converges.
 #include <cmath>
 #include <numbers>
 
@@ -138,6 +139,36 @@ TEST(Mlp, ReusesTheWorkspaceWhileTheBatchSizeHolds) {
     // The old buffers are gone: backward with the old dy shape is refused.
     EXPECT_NE(error_of([&] { model.backward(ctx, dy); }).find("[mlp] gradient dy must be (16, 3)"),
               std::string::npos);
+}
+
+// Memory budgets use the config's counts before a model exists: they must be what a model
+// and its context really hold, for every activation, head and bias choice.
+TEST(Mlp, ConfigCountsMatchWhatTheModelHolds) {
+    // tiny: L = 2, H = 4, out = 3. Outputs 2 * 4 + 3, derivatives 2 * 4 (none for the identity
+    // head), backward buffers 2 * 4: 27 f32 per sample.
+    EXPECT_EQ(tiny(Activation::sine).workspace_bytes_per_sample(true), 27u * 4);
+    EXPECT_EQ(tiny(Activation::sine).workspace_bytes_per_sample(false), 11u * 4);
+    EXPECT_EQ(tiny(Activation::sine).workspace_bytes_per_sample(true, DType::f64), 27u * 8);
+    EXPECT_EQ(tiny(Activation::sine).parameter_count(), (2 * 4 + 4) + (4 * 4 + 4) + (4 * 3 + 3));
+    const std::int64_t n = 5;
+    for (Activation act : {Activation::sine, Activation::relu, Activation::identity})
+        for (bool head : {false, true})
+            for (bool bias : {false, true}) {
+                MlpConfig c = tiny(act);
+                c.hidden_layers = 3;
+                c.sigmoid_head = head;
+                c.bias = bias;
+                SCOPED_TRACE(c.describe());
+                Mlp model(c, cpu());
+                EXPECT_EQ(c.parameter_count(), model.parameter_count());
+                const Tensor x = Tensor::zeros(Shape{n, 2}, DType::f32, cpu());
+                MlpContext infer, train;
+                model.forward(x, infer, false);
+                EXPECT_EQ(infer.workspace_bytes(), n * c.workspace_bytes_per_sample(false));
+                model.forward(x, train, true);
+                model.backward(train, Tensor::zeros(Shape{n, 3}, DType::f32, cpu()));
+                EXPECT_EQ(train.workspace_bytes(), n * c.workspace_bytes_per_sample(true));
+            }
 }
 
 TEST(Mlp, InferenceNeedsNoDerivativesAndRefusesBackward) {

@@ -1,6 +1,7 @@
 // Looking backends and devices up by name, with the "unavailable" case loaded: sleepy (reports
 // itself unavailable, with a reason) and flaky (available, top priority, but its device fails to
-// open). Errors must name the reason and list what is available; names match case-insensitively.
+// open). Errors must name the reason and list what is available; names match case-insensitively;
+// lookup() and the device wording give apps the same words without a throw.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -63,6 +64,37 @@ TEST_F(RegistryLookup, UnknownNameListsAvailableBackendsAndWhyOthersAreNot) {
                                HasSubstr("sleepy (no sleepy hardware attached (simulated))")));
     EXPECT_EQ(message, "[backend] unknown backend 'warp-drive'; " +
                            Registry::instance().backends_summary());
+}
+
+// lookup() is get() without the throw: the same checks and, after "[backend] ", the same words.
+TEST_F(RegistryLookup, LookupReturnsWhatGetThrows) {
+    Registry& registry = Registry::instance();
+    const BackendLookup unknown = registry.lookup("warp-drive");
+    EXPECT_EQ(unknown.backend, nullptr);
+    EXPECT_EQ(unknown.problem, "unknown backend 'warp-drive'; " + registry.backends_summary());
+    const BackendLookup sleepy = registry.lookup("SLEEPY");
+    EXPECT_EQ(sleepy.backend, registry.find("sleepy"));
+    EXPECT_EQ(sleepy.problem,
+              "backend 'sleepy' is unavailable: no sleepy hardware attached (simulated)");
+    const BackendLookup flaky = registry.lookup("Flaky");
+    EXPECT_EQ(flaky.backend, registry.find("flaky"));
+    EXPECT_EQ(flaky.problem, "");
+    for (const char* name : {"warp-drive", "SLEEPY"})
+        EXPECT_EQ(error_of([&] { registry.get(name); }),
+                  "[backend] " + registry.lookup(name).problem);
+}
+
+TEST_F(RegistryLookup, DeviceCountsAndIndicesInOneWording) {
+    EXPECT_EQ(device_count_text(0), "0 devices");
+    EXPECT_EQ(device_count_text(1), "1 device");
+    EXPECT_EQ(device_count_text(2), "2 devices");
+    const Backend& flaky = *Registry::instance().find("flaky");  // one device
+    EXPECT_EQ(device_index_problem(flaky, 0), "");
+    for (int index : {1, 7, -1})
+        EXPECT_EQ(device_index_problem(flaky, index), "backend flaky has 1 device (0 to 0)")
+            << index;
+    const Backend& sleepy = *Registry::instance().find("sleepy");  // no device
+    EXPECT_EQ(device_index_problem(sleepy, 0), "backend sleepy has 0 devices");
 }
 
 TEST_F(RegistryLookup, DeviceSpecsAreValidated) {

@@ -38,6 +38,15 @@ struct SearchDirectory {
     bool exists = false;
 };
 
+// A backend looked up by name without throwing, for callers that report an unknown name and
+// an unavailable backend differently (anvil-siren: a typo is a usage error, an unavailable
+// backend is the machine's state). `problem` is the text get() throws after "[backend] ".
+struct BackendLookup {
+    Backend* backend = nullptr;  // null when no plugin registered the name
+    std::string problem;  // "" when usable, else "unknown backend 'x'; available: ..." or
+                          // "backend 'x' is unavailable: <reason>"
+};
+
 class ANVIL_EXPORT Registry {
 public:
     static Registry& instance();
@@ -58,6 +67,8 @@ public:
     // Like find, but throws anvil::Error listing available backends and why the unavailable
     // ones are unavailable, and refuses an unavailable backend with its reason.
     Backend& get(const std::string& name);
+    // get()'s checks and words, returned instead of thrown.
+    BackendLookup lookup(const std::string& name);
     // Highest-priority available backend; throws when none is.
     Backend& best_available();
     // "cpu", "cpu:0", "cuda:1", "auto": the device, validated against device_count().
@@ -77,6 +88,12 @@ private:
     struct Impl;
     std::unique_ptr<Impl> impl_;
 };
+
+// "1 device", "3 devices": the one wording of a device count in anvil's messages.
+ANVIL_EXPORT std::string device_count_text(int count);
+// "" when `backend` has device `index`, else "backend cpu has 1 device (0 to 0)", for callers
+// that name the index their own way (anvil-siren: "--device 7: ...").
+ANVIL_EXPORT std::string device_index_problem(const Backend& backend, int index);
 
 // Shorthands for Registry::instance().device(spec) and .get(name).
 ANVIL_EXPORT std::shared_ptr<Device> device(const std::string& spec);

@@ -1,11 +1,13 @@
 // Tensor: a shape, a dtype and a reference-counted buffer owned by one device. Storage is
 // row-major and contiguous; reshape returns a view sharing the buffer. Data moves between host
-// and device only through the explicit calls below (from_host, to_host, to_vector, to).
+// and device only through the explicit calls below (from_host, upload, to_host, to_vector, to).
 #pragma once
 
 #include <cstdint>
 #include <initializer_list>
 #include <memory>
+#include <ranges>
+#include <string>
 #include <vector>
 
 #include "anvil/dtype.h"
@@ -66,6 +68,13 @@ public:
     void* data() const;
     template <typename T> T* data_as() const { return static_cast<T*>(data()); }
 
+    // Overwrites every element from host memory, keeping the storage (a training loop uploads
+    // each batch into the same tensor): `values` must hold numel() elements of dtype().
+    template <typename Range>
+        requires std::ranges::contiguous_range<Range> && std::ranges::sized_range<Range>
+    void upload(const Range& values);
+    // The untyped form: exactly nbytes() bytes from `src`.
+    void upload(const void* src, std::size_t src_bytes);
     // Copies all elements to host memory of exactly nbytes(); synchronises the device.
     void to_host(void* dst, std::size_t dst_bytes) const;
     template <typename T> std::vector<T> to_vector() const;
@@ -104,6 +113,21 @@ Tensor Tensor::from_vector(const std::vector<T>& values, const Shape& shape,
         throw Error("[from_vector] " + std::to_string(values.size()) +
                     " values do not fill shape " + shape.to_string());
     return from_host(values.data(), shape, dtype_of<T>::value, device);
+}
+
+template <typename Range>
+    requires std::ranges::contiguous_range<Range> && std::ranges::sized_range<Range>
+void Tensor::upload(const Range& values) {
+    using T = std::ranges::range_value_t<Range>;
+    require_defined("upload");
+    if (dtype_of<T>::value != dtype_)
+        throw Error(std::string("[upload] ") + dtype_name(dtype_of<T>::value) + " values for " +
+                    describe());
+    const auto count = static_cast<std::int64_t>(std::ranges::size(values));
+    if (count != numel())
+        throw Error("[upload] " + std::to_string(count) + " values for " + describe() +
+                    ", which holds " + std::to_string(numel()));
+    upload(std::ranges::data(values), static_cast<std::size_t>(count) * sizeof(T));
 }
 
 template <typename T>

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <array>
+#include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -36,6 +37,15 @@ struct MlpConfig {
     // The init that suits the activation: siren for sine, he_normal for relu,
     // xavier_uniform for tanh, sigmoid and identity.
     ANVIL_EXPORT InitKind default_init() const;
+    // Parameters of the model this config builds, without building it (for memory budgets):
+    // (in + 1) H + (L - 1) (H + 1) H + (H + 1) out, without the + 1s when bias is off.
+    ANVIL_EXPORT std::int64_t parameter_count() const;
+    // Bytes per sample of an MlpContext's workspace (elements of `dtype`): every layer's output
+    // after an inference forward; for training, also each activation derivative and the two
+    // (N, H) backward buffers, as held after forward(x, ctx, true) and backward. Times N, it is
+    // ctx.workspace_bytes(), so budgets follow when a layer kind changes what it keeps.
+    ANVIL_EXPORT std::size_t workspace_bytes_per_sample(bool training,
+                                                        DType dtype = DType::f32) const;
     bool operator==(const MlpConfig& other) const = default;
 };
 

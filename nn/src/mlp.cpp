@@ -64,6 +64,23 @@ InitKind MlpConfig::default_init() const {
     }
 }
 
+std::int64_t MlpConfig::parameter_count() const {
+    const std::int64_t b = bias ? 1 : 0;
+    return (in_features + b) * hidden + (hidden_layers - 1) * (hidden + b) * hidden +
+           (hidden + b) * out_features;
+}
+
+std::size_t MlpConfig::workspace_bytes_per_sample(bool training, DType dtype) const {
+    // Mirrors what forward and backward allocate per row of the batch.
+    std::int64_t elements = hidden_layers * hidden + out_features;  // outputs_
+    if (training) {
+        if (activation != Activation::identity) elements += hidden_layers * hidden;  // dacts_
+        if (sigmoid_head) elements += out_features;  // the head's dact (identity keeps none)
+        elements += 2 * hidden;                      // grad_ping_pong_
+    }
+    return static_cast<std::size_t>(elements) * dtype_size(dtype);
+}
+
 const Tensor& MlpContext::output() const {
     if (outputs_.empty()) throw Error("[mlp] the context holds no output: run forward first");
     return outputs_.back();
