@@ -3,6 +3,7 @@
 #include "cuda_device.h"
 
 #include <algorithm>
+#include <cstddef>
 #include <cstdlib>
 #include <cstring>
 
@@ -106,11 +107,14 @@ void CudaDevice::deallocate(void* ptr, std::size_t /*bytes*/) noexcept {
     free_on_stream(ctx_, ptr);
 }
 
-void CudaDevice::copy_from_host(void* dst, const void* src, std::size_t bytes) {
+void CudaDevice::copy_from_host(void* dst, std::size_t dst_offset, const void* src,
+                                std::size_t bytes) {
     if (bytes == 0) return;
     const KernelContext& ctx = activate("from_host");
     const auto detail = [&] { return name_ + ", " + std::to_string(bytes) + " bytes"; };
-    ANVIL_CUDA_CHECK(cudaMemcpyAsync(dst, src, bytes, cudaMemcpyHostToDevice, ctx.stream),
+    // Handles are device addresses here, so the offset is pointer arithmetic in the backend.
+    void* at = static_cast<std::byte*>(dst) + dst_offset;
+    ANVIL_CUDA_CHECK(cudaMemcpyAsync(at, src, bytes, cudaMemcpyHostToDevice, ctx.stream),
                      "from_host", detail());
     // From pageable memory the runtime "might" have read src when the call returns; it does
     // not promise to (only cudaMemcpy does), and the callers (core staging vectors,
@@ -120,11 +124,13 @@ void CudaDevice::copy_from_host(void* dst, const void* src, std::size_t bytes) {
         ANVIL_CUDA_CHECK(cudaStreamSynchronize(ctx.stream), "from_host", detail());
 }
 
-void CudaDevice::copy_to_host(void* dst, const void* src, std::size_t bytes) {
+void CudaDevice::copy_to_host(void* dst, const void* src, std::size_t src_offset,
+                              std::size_t bytes) {
     if (bytes == 0) return;
     const KernelContext& ctx = activate("to_host");
     const std::string detail = name_ + ", " + std::to_string(bytes) + " bytes";
-    ANVIL_CUDA_CHECK(cudaMemcpyAsync(dst, src, bytes, cudaMemcpyDeviceToHost, ctx.stream),
+    const void* at = static_cast<const std::byte*>(src) + src_offset;
+    ANVIL_CUDA_CHECK(cudaMemcpyAsync(dst, at, bytes, cudaMemcpyDeviceToHost, ctx.stream),
                      "to_host", detail);
     // Also where a fault of any earlier kernel on this stream is reported.
     ANVIL_CUDA_CHECK(cudaStreamSynchronize(ctx.stream), "to_host", detail);

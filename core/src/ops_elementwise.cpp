@@ -19,7 +19,8 @@ void copy_into(const Tensor& src, Tensor& dst) {
     require_defined("copy", dst, "destination");
     require_same_dtype("copy", src, dst);
     require_same_shape("copy", src, dst, "destination");
-    if (src.nbytes() == 0 || src.data() == dst.data()) return;
+    // Same storage, not equal handles: handles of two devices may coincide (opaque values).
+    if (src.nbytes() == 0 || src.shares_storage(dst)) return;
     if (&src.device() == &dst.device()) {
         require_supported(Op::copy, src);
         src.device().copy_on_device(dst.data(), src.data(), src.nbytes());
@@ -28,7 +29,7 @@ void copy_into(const Tensor& src, Tensor& dst) {
     // Across devices (possibly across backends): stage through host memory.
     std::vector<unsigned char> staging(src.nbytes());
     src.to_host(staging.data(), staging.size());
-    dst.device().copy_from_host(dst.data(), staging.data(), staging.size());
+    dst.device().copy_from_host(dst.data(), 0, staging.data(), staging.size());
 }
 
 void unary_into(UnaryOp op, const Tensor& x, Tensor& out) {

@@ -44,7 +44,7 @@ Tensor Tensor::from_host(const void* data, const Shape& shape, DType dtype,
     Tensor t = empty(shape, dtype, device);
     if (t.nbytes() > 0) {
         if (!data) throw Error("[from_host] null host pointer for " + t.describe());
-        device->copy_from_host(t.data(), data, t.nbytes());
+        device->copy_from_host(t.data(), 0, data, t.nbytes());
     }
     return t;
 }
@@ -75,7 +75,27 @@ void Tensor::upload(const void* src, std::size_t src_bytes) {
                     describe() + " needs " + std::to_string(nbytes()));
     if (nbytes() == 0) return;
     if (!src) throw Error("[upload] null host pointer for " + describe());
-    buffer_->device().copy_from_host(buffer_->data(), src, nbytes());
+    buffer_->device().copy_from_host(buffer_->data(), 0, src, nbytes());
+}
+
+std::size_t Tensor::range_offset(const char* what, std::int64_t first, std::size_t bytes) const {
+    const std::size_t element = dtype_size(dtype_);
+    const auto count = static_cast<std::int64_t>(bytes / element);
+    if (bytes % element != 0)
+        throw Error(std::string("[") + what + "] " + std::to_string(bytes) +
+                    " bytes are not whole elements of " + describe());
+    if (first < 0 || first > numel() || count > numel() - first)
+        throw Error(std::string("[") + what + "] elements [" + std::to_string(first) + ", " +
+                    std::to_string(first + count) + ") are outside " + describe());
+    return static_cast<std::size_t>(first) * element;
+}
+
+void Tensor::upload(const void* src, std::size_t src_bytes, std::int64_t first) {
+    require_defined("upload");
+    const std::size_t offset = range_offset("upload", first, src_bytes);
+    if (src_bytes == 0) return;
+    if (!src) throw Error("[upload] null host pointer for " + describe());
+    buffer_->device().copy_from_host(buffer_->data(), offset, src, src_bytes);
 }
 
 void Tensor::to_host(void* dst, std::size_t dst_bytes) const {
@@ -83,7 +103,13 @@ void Tensor::to_host(void* dst, std::size_t dst_bytes) const {
     if (dst_bytes != nbytes())
         throw Error("[to_host] destination holds " + std::to_string(dst_bytes) + " bytes, " +
                     describe() + " needs " + std::to_string(nbytes()));
-    if (nbytes() > 0) buffer_->device().copy_to_host(dst, buffer_->data(), nbytes());
+    if (nbytes() > 0) buffer_->device().copy_to_host(dst, buffer_->data(), 0, nbytes());
+}
+
+void Tensor::to_host(void* dst, std::size_t dst_bytes, std::int64_t first) const {
+    require_defined("to_host");
+    const std::size_t offset = range_offset("to_host", first, dst_bytes);
+    if (dst_bytes > 0) buffer_->device().copy_to_host(dst, buffer_->data(), offset, dst_bytes);
 }
 
 double Tensor::item() const {

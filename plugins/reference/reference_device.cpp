@@ -69,13 +69,18 @@ void* ReferenceDevice::allocate(std::size_t bytes) {
 
 void ReferenceDevice::deallocate(void* ptr, std::size_t /*bytes*/) noexcept { std::free(ptr); }
 
-void ReferenceDevice::copy_from_host(void* dst, const void* src, std::size_t bytes) {
-    std::memcpy(dst, src, bytes);
+// The handle is this backend's own business: here it is a host address, so the offset is
+// pointer arithmetic. (Nothing outside the backend may do that; the opencl backend's handles
+// are cl_mem objects, and its offsets go to the OpenCL calls.)
+void ReferenceDevice::copy_from_host(void* dst, std::size_t dst_offset, const void* src,
+                                     std::size_t bytes) {
+    std::memcpy(static_cast<unsigned char*>(dst) + dst_offset, src, bytes);
 }
 
 // Must not return before dst holds the data; a memcpy is trivially synchronous.
-void ReferenceDevice::copy_to_host(void* dst, const void* src, std::size_t bytes) {
-    std::memcpy(dst, src, bytes);
+void ReferenceDevice::copy_to_host(void* dst, const void* src, std::size_t src_offset,
+                                   std::size_t bytes) {
+    std::memcpy(dst, static_cast<const unsigned char*>(src) + src_offset, bytes);
 }
 
 void ReferenceDevice::copy_on_device(void* dst, const void* src, std::size_t bytes) {

@@ -46,8 +46,12 @@ public:
         live_bytes_ -= bytes;
         ::operator delete(ptr);
     }
-    void copy_from_host(void* dst, const void* src, std::size_t bytes) override { std::memcpy(dst, src, bytes); }
-    void copy_to_host(void* dst, const void* src, std::size_t bytes) override { std::memcpy(dst, src, bytes); }
+    void copy_from_host(void* dst, std::size_t dst_offset, const void* src, std::size_t bytes) override {
+        std::memcpy(static_cast<char*>(dst) + dst_offset, src, bytes);
+    }
+    void copy_to_host(void* dst, const void* src, std::size_t src_offset, std::size_t bytes) override {
+        std::memcpy(dst, static_cast<const char*>(src) + src_offset, bytes);
+    }
     void copy_on_device(void* dst, const void* src, std::size_t bytes) override { std::memmove(dst, src, bytes); }
     void synchronize() override {}  // host memory: nothing is ever queued
 

@@ -27,8 +27,10 @@ public:
 
     void* allocate(std::size_t bytes) override;
     void deallocate(void* ptr, std::size_t bytes) noexcept override;
-    void copy_from_host(void* dst, const void* src, std::size_t bytes) override;
-    void copy_to_host(void* dst, const void* src, std::size_t bytes) override;
+    void copy_from_host(void* dst, std::size_t dst_offset, const void* src,
+                        std::size_t bytes) override;
+    void copy_to_host(void* dst, const void* src, std::size_t src_offset,
+                      std::size_t bytes) override;
     void copy_on_device(void* dst, const void* src, std::size_t bytes) override;
     void synchronize() override {}  // every kernel has finished when it returns
 

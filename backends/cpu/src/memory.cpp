@@ -1,5 +1,6 @@
 // Host memory of the CPU backend: 64-byte aligned allocation, byte copies (parallel when
 // large), the scratch workspace, and memory_info from /proc/meminfo.
+#include <cstddef>
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
@@ -73,11 +74,14 @@ void* CpuDevice::allocate(std::size_t bytes) { return aligned_allocate(bytes, "a
 
 void CpuDevice::deallocate(void* ptr, std::size_t) noexcept { aligned_free(ptr); }
 
-void CpuDevice::copy_from_host(void* dst, const void* src, std::size_t bytes) {
-    parallel_copy(dst, src, bytes);
+// Handles are addresses here, so an offset is pointer arithmetic inside the backend.
+void CpuDevice::copy_from_host(void* dst, std::size_t dst_offset, const void* src,
+                               std::size_t bytes) {
+    parallel_copy(static_cast<std::byte*>(dst) + dst_offset, src, bytes);
 }
-void CpuDevice::copy_to_host(void* dst, const void* src, std::size_t bytes) {
-    parallel_copy(dst, src, bytes);
+void CpuDevice::copy_to_host(void* dst, const void* src, std::size_t src_offset,
+                             std::size_t bytes) {
+    parallel_copy(dst, static_cast<const std::byte*>(src) + src_offset, bytes);
 }
 void CpuDevice::copy_on_device(void* dst, const void* src, std::size_t bytes) {
     parallel_copy(dst, src, bytes);

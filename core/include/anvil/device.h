@@ -63,12 +63,22 @@ public:
     virtual bool supports(Op op, DType dtype) const = 0;
 
     // --- memory -----------------------------------------------------------------------
+    // Device memory is an opaque handle: whatever allocate() returned, which only this device
+    // interprets (an address on cpu and cuda, a cl_mem on opencl). Nothing outside the
+    // backend dereferences a handle or does arithmetic on it: a position inside a block is a
+    // byte offset passed beside its handle.
     // Throws OutOfMemoryError naming the bytes requested. allocate(0) may return nullptr.
     virtual void* allocate(std::size_t bytes) = 0;
-    virtual void deallocate(void* ptr, std::size_t bytes) noexcept = 0;
-    virtual void copy_from_host(void* dst, const void* src, std::size_t bytes) = 0;
-    // Synchronises: when it returns, dst holds the data.
-    virtual void copy_to_host(void* dst, const void* src, std::size_t bytes) = 0;
+    virtual void deallocate(void* handle, std::size_t bytes) noexcept = 0;
+    // Host src -> bytes [dst_offset, dst_offset + bytes) of block dst. src may be freed or
+    // reused as soon as the call returns, even when the copy itself is still queued.
+    virtual void copy_from_host(void* dst, std::size_t dst_offset, const void* src,
+                                std::size_t bytes) = 0;
+    // Bytes [src_offset, src_offset + bytes) of block src -> host dst. Synchronises: when it
+    // returns, dst holds the data.
+    virtual void copy_to_host(void* dst, const void* src, std::size_t src_offset,
+                              std::size_t bytes) = 0;
+    // The first `bytes` of block src -> the first `bytes` of block dst (distinct blocks).
     virtual void copy_on_device(void* dst, const void* src, std::size_t bytes) = 0;
     virtual void synchronize() = 0;
 

@@ -15,7 +15,9 @@
 // new virtual in Device, a field in a geometry struct). Appending an op to the table in op.h
 // needs no bump: op ids never move, and a plugin answers supports() = false for ids it does
 // not know, so the core refuses the new op on it with the usual message.
-#define ANVIL_ABI_VERSION 1
+// Version 2: Device's host transfers take a byte offset beside the device handle (memory
+// handles are opaque, e.g. an OpenCL cl_mem, so nobody may offset them as addresses).
+#define ANVIL_ABI_VERSION 2
 
 namespace anvil {
 

@@ -64,7 +64,9 @@ public:
     Device& device() const;
     const std::shared_ptr<Device>& device_ptr() const;
 
-    // Raw device pointers, for backends. Never dereference them on the host in core or nn.
+    // The device memory handle (Device::allocate's result), for backends only: opaque to the
+    // core and nn, which never dereference it or offset it. data_as<T>() is the same handle
+    // as a typed pointer, meaningful only to backends whose handles are addresses (cpu, cuda).
     void* data() const;
     template <typename T> T* data_as() const { return static_cast<T*>(data()); }
 
@@ -75,9 +77,20 @@ public:
     void upload(const Range& values);
     // The untyped form: exactly nbytes() bytes from `src`.
     void upload(const void* src, std::size_t src_bytes);
+    // Part of the elements: values.size() of them from element `first` on (checked to fit).
+    template <typename Range>
+        requires std::ranges::contiguous_range<Range> && std::ranges::sized_range<Range>
+    void upload(const Range& values, std::int64_t first);
+    // The untyped form: src_bytes (whole elements) from element `first` on.
+    void upload(const void* src, std::size_t src_bytes, std::int64_t first);
     // Copies all elements to host memory of exactly nbytes(); synchronises the device.
     void to_host(void* dst, std::size_t dst_bytes) const;
+    // Part of the elements: dst_bytes (whole elements) from element `first` on, e.g. the tail
+    // of a tensor too large to read whole.
+    void to_host(void* dst, std::size_t dst_bytes, std::int64_t first) const;
     template <typename T> std::vector<T> to_vector() const;
+    // Elements [first, first + count).
+    template <typename T> std::vector<T> to_vector(std::int64_t first, std::int64_t count) const;
     // Reads a one-element tensor as double (synchronises).
     double item() const;
 
@@ -100,6 +113,13 @@ public:
 private:
     Tensor(std::shared_ptr<Buffer> buffer, const Shape& shape, DType dtype);
     void require_defined(const char* what) const;
+    // Checks that `bytes` from element `first` are whole elements inside this tensor; returns
+    // the byte offset of `first`.
+    std::size_t range_offset(const char* what, std::int64_t first, std::size_t bytes) const;
+    // "[upload] f64 values for f32 (3) on cpu:0" unless T is this tensor's element type.
+    template <typename T> void require_upload_dtype() const;
+    // "[to_vector] tensor is f32, asked for f64" unless T is this tensor's element type.
+    template <typename T> void require_read_dtype() const;
 
     std::shared_ptr<Buffer> buffer_;
     Shape shape_;
@@ -115,14 +135,25 @@ Tensor Tensor::from_vector(const std::vector<T>& values, const Shape& shape,
     return from_host(values.data(), shape, dtype_of<T>::value, device);
 }
 
-template <typename Range>
-    requires std::ranges::contiguous_range<Range> && std::ranges::sized_range<Range>
-void Tensor::upload(const Range& values) {
-    using T = std::ranges::range_value_t<Range>;
+template <typename T> void Tensor::require_upload_dtype() const {
     require_defined("upload");
     if (dtype_of<T>::value != dtype_)
         throw Error(std::string("[upload] ") + dtype_name(dtype_of<T>::value) + " values for " +
                     describe());
+}
+
+template <typename T> void Tensor::require_read_dtype() const {
+    require_defined("to_vector");
+    if (dtype_of<T>::value != dtype_)
+        throw Error(std::string("[to_vector] tensor is ") + dtype_name(dtype_) + ", asked for " +
+                    dtype_name(dtype_of<T>::value));
+}
+
+template <typename Range>
+    requires std::ranges::contiguous_range<Range> && std::ranges::sized_range<Range>
+void Tensor::upload(const Range& values) {
+    using T = std::ranges::range_value_t<Range>;
+    require_upload_dtype<T>();
     const auto count = static_cast<std::int64_t>(std::ranges::size(values));
     if (count != numel())
         throw Error("[upload] " + std::to_string(count) + " values for " + describe() +
@@ -130,14 +161,29 @@ void Tensor::upload(const Range& values) {
     upload(std::ranges::data(values), static_cast<std::size_t>(count) * sizeof(T));
 }
 
+template <typename Range>
+    requires std::ranges::contiguous_range<Range> && std::ranges::sized_range<Range>
+void Tensor::upload(const Range& values, std::int64_t first) {
+    using T = std::ranges::range_value_t<Range>;
+    require_upload_dtype<T>();
+    upload(std::ranges::data(values), std::ranges::size(values) * sizeof(T), first);
+}
+
 template <typename T>
 std::vector<T> Tensor::to_vector() const {
-    require_defined("to_vector");
-    if (dtype_of<T>::value != dtype_)
-        throw Error(std::string("[to_vector] tensor is ") + dtype_name(dtype_) + ", asked for " +
-                    dtype_name(dtype_of<T>::value));
+    require_read_dtype<T>();
     std::vector<T> out(static_cast<std::size_t>(numel()));
     to_host(out.data(), out.size() * sizeof(T));
+    return out;
+}
+
+template <typename T>
+std::vector<T> Tensor::to_vector(std::int64_t first, std::int64_t count) const {
+    require_read_dtype<T>();
+    if (count < 0)
+        throw Error("[to_vector] negative element count " + std::to_string(count));
+    std::vector<T> out(static_cast<std::size_t>(count));
+    to_host(out.data(), out.size() * sizeof(T), first);
     return out;
 }
 
