@@ -104,17 +104,16 @@ cl_program Programs::build_from_binary(const std::vector<unsigned char>& binary,
     return program;
 }
 
-cl_program Programs::build_from_source(DType dtype, const std::string& source,
-                                       const std::string& options, const char* op) {
-    const std::string what = device_name_ + ", " + dtype_name(dtype) + " program";
+cl_program compile_program(cl_context context, cl_device_id device, const std::string& source,
+                           const std::string& options, const char* op, const std::string& what) {
     const char* text = source.c_str();
     const std::size_t length = source.size();
     cl_int status = CL_SUCCESS;
-    cl_program program = cl().clCreateProgramWithSource(context_, 1, &text, &length, &status);
+    cl_program program = cl().clCreateProgramWithSource(context, 1, &text, &length, &status);
     check(status, "clCreateProgramWithSource", op, what);
-    status = cl().clBuildProgram(program, 1, &info_.id, options.c_str(), nullptr, nullptr);
+    status = cl().clBuildProgram(program, 1, &device, options.c_str(), nullptr, nullptr);
     if (status != CL_SUCCESS) {
-        const std::string log = build_log(program, info_.id);
+        const std::string log = build_log(program, device);
         cl().clReleaseProgram(program);
         throw Error(std::string("[") + op + "] " + cl_failure("clBuildProgram", status) + "; " +
                     what + ", options \"" + options + "\"; build log:\n" + log);
@@ -137,7 +136,8 @@ cl_program Programs::build(DType dtype, const char* op) {
             return program;
         }
     }
-    cl_program program = build_from_source(dtype, source, options, op);
+    cl_program program = compile_program(context_, info_.id, source, options, op,
+                                         device_name_ + ", " + dtype_name(dtype) + " program");
     const bool stored = cache_.store(key, program_binary(program));
     if (verbose_)
         std::cerr << "anvil-opencl: " << device_name_ << " " << dtype_name(dtype)

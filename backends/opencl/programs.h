@@ -14,6 +14,12 @@
 
 namespace anvil::opencl {
 
+// Builds `source` for one device with `options`; on failure throws anvil::Error
+// "[op] clBuildProgram failed: CL_BUILD_PROGRAM_FAILURE (-11); <what>, options "..."; build
+// log:\n<the compiler's log>".
+cl_program compile_program(cl_context context, cl_device_id device, const std::string& source,
+                           const std::string& options, const char* op, const std::string& what);
+
 struct KernelHandle {
     cl_kernel kernel = nullptr;
     std::size_t max_work_group = 0;  // CL_KERNEL_WORK_GROUP_SIZE on this device
@@ -44,8 +50,6 @@ private:
     cl_program build(DType dtype, const char* op);
     cl_program build_from_binary(const std::vector<unsigned char>& binary, const std::string& options,
                                  std::string& why_not);
-    cl_program build_from_source(DType dtype, const std::string& source,
-                                 const std::string& options, const char* op);
     std::string cache_key(DType dtype, const std::string& source, const std::string& options) const;
 
     const DeviceInfo& info_;

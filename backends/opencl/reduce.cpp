@@ -1,9 +1,11 @@
 // Reductions and argmax (kernels/reduce.cl). The plan: contiguous rows (inner == 1) of at least
 // kRowKernelLength items take one work-group each (reduce_rows); everything else takes one
-// work-item per output walking its column (reduce_columns). When that leaves too few
-// work-groups or work-items to fill the device, each row or column is split into chunks whose
-// partials, shaped (outer, chunks, inner), are reduced again by the same plan; a mean divides
-// only in the last pass.
+// work-item per output walking its column (reduce_columns). Long rows and columns are split
+// into chunks whose partials, shaped (outer, chunks, inner), are reduced again by the same
+// plan; a mean divides only in the last pass. Chunks bound the sequential part of every sum
+// (at most 64 terms per work-item in a row chunk, 256 in a column chunk), so f32 sums of
+// 10^5 terms stay as accurate as a pairwise sum, and they give few long rows enough
+// work-groups to fill the device.
 #include <algorithm>
 
 #include "anvil/dispatch.h"
@@ -15,9 +17,10 @@ namespace anvil::opencl {
 namespace {
 
 constexpr std::int64_t kRowKernelLength = 64;
-constexpr std::size_t kGroup = 256;       // ANVIL_REDUCE_GROUP in reduce.cl
-constexpr std::int64_t kMinGroups = 64;   // work-groups worth splitting rows for
-constexpr std::int64_t kMinItems = 4096;  // work-items worth splitting columns for
+constexpr std::size_t kGroup = 256;             // ANVIL_REDUCE_GROUP in reduce.cl
+constexpr std::int64_t kMinGroups = 64;         // work-groups worth splitting rows for
+constexpr std::int64_t kRowChunk = 64 * 256;    // longest row chunk: 64 terms per work-item
+constexpr std::int64_t kColumnChunk = 256;      // longest column chunk
 
 std::int64_t ceil_div(std::int64_t a, std::int64_t b) { return (a + b - 1) / b; }
 
@@ -46,11 +49,13 @@ void OpenclDevice::reduce_buffers(const char* op, DType dtype, int kind, const R
     if (outputs == 0) return;
     const bool rows = g.inner == 1 && g.length >= kRowKernelLength;
     std::int64_t chunks = 1;
-    if (rows && outputs < kMinGroups)
-        chunks = std::min(ceil_div(kMinGroups, outputs), ceil_div(g.length, 1024));
-    else if (!rows && outputs < kMinItems && g.length > 256)
-        chunks = std::min(ceil_div(kMinItems, outputs), ceil_div(g.length, 64));
-    chunks = std::max<std::int64_t>(chunks, 1);
+    if (rows) {
+        chunks = ceil_div(g.length, kRowChunk);
+        if (outputs < kMinGroups)
+            chunks = std::max(chunks, std::min(ceil_div(kMinGroups, outputs), ceil_div(g.length, 1024)));
+    } else if (g.length > kColumnChunk) {
+        chunks = ceil_div(g.length, kColumnChunk);
+    }
     const std::int64_t chunk = std::max<std::int64_t>(ceil_div(g.length, chunks), 1);
     const bool last = chunks == 1;
     // Partials (outer, chunks, inner) when the rows or columns are split.

@@ -15,6 +15,8 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "anvil/anvil.h"
+
 extern char** environ;
 
 namespace anvil::siren::test {
@@ -26,6 +28,17 @@ std::string external_plugin_dir() { return ANVIL_EXTERNAL_PLUGIN_DIR; }
 bool backend_built(const std::string& backend) {
     if (backend == "cpu") return true;
     return fs::exists(external_plugin_dir() + "/libanvil-" + backend + ".so");
+}
+
+std::string why_not_runnable(const std::string& backend) {
+    anvil::Registry& registry = anvil::Registry::instance();
+    registry.load_plugins({external_plugin_dir()});
+    anvil::Backend* b = registry.find(backend);
+    if (!b)
+        return "backend '" + backend + "' is not built here (no plugin in this build or in " +
+               external_plugin_dir() + "; scripts/build-reference-plugin.sh builds the reference one)";
+    const anvil::Availability a = b->availability();
+    return a.available ? "" : "backend '" + backend + "' is unavailable: " + a.reason;
 }
 
 std::string read_text(const std::string& path) {

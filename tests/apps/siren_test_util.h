@@ -25,6 +25,9 @@ std::string siren_binary();
 std::string external_plugin_dir();
 // Whether `backend` can be tested here: cpu always; reference when its plugin was built.
 bool backend_built(const std::string& backend);
+// Empty when `backend` can train here (its plugin found, in this build or the out-of-tree
+// plugin directory, and available); otherwise why not, for a visible skip.
+std::string why_not_runnable(const std::string& backend);
 
 // Starts argv[0] with argv (stdout and stderr to files; OMP_NUM_THREADS=1, since ctest runs
 // several of these at once on few cores and OpenMP's spinning threads would otherwise fight

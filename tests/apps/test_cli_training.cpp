@@ -28,9 +28,7 @@ std::string describe(const RunResult& r) {
 class SirenOnBackend : public ::testing::TestWithParam<std::string> {
 protected:
     void SetUp() override {
-        if (!backend_built(GetParam()))
-            GTEST_SKIP() << "backend '" << GetParam() << "' is not built here (no plugin in "
-                         << external_plugin_dir() << "; scripts/build-reference-plugin.sh builds it)";
+        if (const std::string why = why_not_runnable(GetParam()); !why.empty()) GTEST_SKIP() << why;
     }
     std::vector<std::string> on_backend() const {
         return {"--backend", GetParam(), "--plugin-dir", external_plugin_dir()};
@@ -93,7 +91,7 @@ TEST_P(SirenOnBackend, RenderOnlyFromAnotherBackendsCheckpoint) {
     EXPECT_EQ(other.height, 17);
 }
 
-INSTANTIATE_TEST_SUITE_P(Backends, SirenOnBackend, ::testing::Values("cpu", "reference"),
+INSTANTIATE_TEST_SUITE_P(Backends, SirenOnBackend, ::testing::Values("cpu", "reference", "opencl"),
                          [](const auto& p) { return p.param; });
 
 // One seed, same settings: the float32 loss curves of cpu (Eigen, fused kernels) and reference
@@ -117,6 +115,25 @@ TEST(SirenCrossBackend, CpuAndReferenceLossCurvesAgree) {
     for (std::size_t i = 0; i < la.size(); ++i)
         ASSERT_NEAR(la[i], lb[i], 1e-3 * la[i]) << "step " << i + 1;
     EXPECT_LT(la.back(), la.front() / 10);
+}
+
+// One seed, same settings: the opencl backend (PoCL in CI: its own kernels, GEMM and
+// reductions) trains to the cpu backend's final PSNR within 0.5 dB.
+TEST(SirenCrossBackend, OpenclPsnrWithinHalfADecibelOfCpu) {
+    if (const std::string why = why_not_runnable("opencl"); !why.empty()) GTEST_SKIP() << why;
+    TempDir dir;
+    const std::string image = write_pattern_png(dir, "pattern.png", 24, 24);
+    const std::vector<std::string> seed{"--seed", "7"};
+    const RunResult a = run_siren(small_run(image, dir / "cpu", 200) + seed);
+    const RunResult b = run_siren(small_run(image, dir / "opencl", 200) + seed +
+                                  std::vector<std::string>{"--backend", "opencl"});
+    ASSERT_EQ(a.exit_code, 0) << describe(a);
+    ASSERT_EQ(b.exit_code, 0) << describe(b);
+    EXPECT_EQ(summary(dir / "opencl")["backend"], "opencl");
+    const double cpu = summary(dir / "cpu")["final_psnr_db"].get<double>();
+    const double opencl = summary(dir / "opencl")["final_psnr_db"].get<double>();
+    EXPECT_GT(cpu, 25.0);  // it learned something, so the comparison means something
+    EXPECT_NEAR(opencl, cpu, 0.5);
 }
 
 void expect_same_parameters(const std::string& a_path, const std::string& b_path) {

@@ -63,7 +63,7 @@ TEST(CudaPlugin, AvailabilityMatchesTheCudaRuntime) {
 TEST(CudaPlugin, UnavailableDeviceRequestIsAClearError) {
     anvil::Backend& backend = cuda_backend();
     const anvil::Availability availability = backend.availability();
-    if (availability.available) GTEST_SKIP() << "a GPU is present; covered by CudaOps tests";
+    if (availability.available) GTEST_SKIP() << "a GPU is present; covered by the devices.*/cuda op tests";
     try {
         anvil::device("cuda:0");
         FAIL() << "cuda:0 was created without a GPU";

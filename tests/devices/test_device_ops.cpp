@@ -1,21 +1,22 @@
-// Runs the CUDA backend's kernels on a GPU against float64 host references and against the
-// core's default composites (built from the same device's primitives). Every test skips,
-// visibly, with the backend's reason when no GPU is available, as on CI machines. The same
-// tests also run on the cpu backend, which checks the tests themselves (their references,
-// expected values and tolerances) on every machine, so that a failure on a GPU is the
-// kernels' and not the test's.
+// The device op tests: each device backend's kernels against float64 host references and
+// against the core's default composites (built from the same device's primitives), for every
+// device backend this build has (cpu; cuda and opencl when built). An unavailable backend
+// skips visibly with its reason (cuda on machines without a GPU). The cpu instances check the
+// tests themselves (references, expected values, tolerances) on every machine, so that a
+// failure on a GPU is the kernels' and not the test's. The shapes are those where a GPU
+// kernel's layout matters: odd sizes, pack tails, long and narrow reduction axes.
 #include <gtest/gtest.h>
 
 #include <array>
 #include <cmath>
 #include <cstdint>
 #include <limits>
-#include <random>
 #include <string>
 #include <vector>
 
 #include "anvil/anvil.h"
 #include "common/elementwise.h"
+#include "device_fixture.h"
 #include "support/host_tensor.h"
 #include "support/reference.h"
 
@@ -27,73 +28,18 @@ using anvil::Tensor;
 using Index = std::int64_t;
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
-class OpsFixture : public ::testing::Test {
-protected:
-    // Opens device 0 of `backend`, or skips with the backend's reason when it is unavailable.
-    void open(const std::string& backend_name) {
-        anvil::Registry& registry = anvil::Registry::instance();
-        if (backend_name == "cuda") {
-            registry.load_file(ANVIL_CUDA_PLUGIN);
-        } else {
-            registry.load_plugins();
-        }
-        anvil::Backend* backend = registry.find(backend_name);
-        ASSERT_NE(backend, nullptr) << "the " << backend_name << " plugin did not register";
-        const anvil::Availability availability = backend->availability();
-        if (!availability.available)
-            GTEST_SKIP() << backend_name << " unavailable: " << availability.reason;
-        dev_ = backend->device(0);
-    }
-
-    std::vector<double> random(std::size_t n, double lo, double hi, unsigned seed) const {
-        std::mt19937 rng(seed);
-        std::uniform_real_distribution<double> dist(lo, hi);
-        std::vector<double> v(n);
-        for (double& x : v) x = dist(rng);
-        return v;
-    }
-    // f32 tensor from doubles, and the doubles it actually holds (rounded to f32).
-    Tensor upload(std::vector<double>& values, const Shape& shape) const {
-        std::vector<float> f(values.begin(), values.end());
-        for (std::size_t i = 0; i < f.size(); ++i) values[i] = f[i];
-        return Tensor::from_vector(f, shape, dev_);
-    }
-    static std::vector<double> download(const Tensor& t) {
-        if (t.dtype() == DType::f64) return t.to_vector<double>();
-        const std::vector<float> f = t.to_vector<float>();
-        return {f.begin(), f.end()};
-    }
-    static void expect_close(const std::vector<double>& got, const std::vector<double>& expected,
-                             double tol) {
-        ASSERT_EQ(got.size(), expected.size());
-        for (std::size_t i = 0; i < got.size(); ++i) {
-            if (std::isnan(expected[i])) {
-                EXPECT_TRUE(std::isnan(got[i])) << "element " << i << " got " << got[i];
-                continue;
-            }
-            EXPECT_NEAR(got[i], expected[i], tol * (1.0 + std::abs(expected[i])))
-                << "element " << i;
-        }
-    }
-
-    std::shared_ptr<anvil::Device> dev_;
-};
-
 // The op tests, on the backend named by the parameter.
-class CudaOps : public OpsFixture, public ::testing::WithParamInterface<std::string> {
+class DeviceOps : public anvil::test::DeviceFixture,
+                  public ::testing::WithParamInterface<std::string> {
 protected:
     void SetUp() override { open(GetParam()); }
 };
-INSTANTIATE_TEST_SUITE_P(Backends, CudaOps, ::testing::Values("cuda", "cpu"),
-                         [](const ::testing::TestParamInfo<std::string>& param) { return param.param; });
+INSTANTIATE_TEST_SUITE_P(Backends, DeviceOps,
+                         ::testing::ValuesIn(anvil::test::device_backends(true)),
+                         anvil::test::backend_param_name);
 
-// Tests that only make sense on the GPU.
-class CudaOnly : public OpsFixture {
-protected:
-    void SetUp() override { open("cuda"); }
-};
 
-TEST_P(CudaOps, GemmAllTransposesOddSizes) {
+TEST_P(DeviceOps, GemmAllTransposesOddSizes) {
     const Index dims[][3] = {{1, 1, 1}, {3, 5, 7}, {17, 33, 9}, {64, 1, 128}, {2, 70, 3}};
     unsigned seed = 1;
     for (bool ta : {false, true})
@@ -117,7 +63,7 @@ TEST_P(CudaOps, GemmAllTransposesOddSizes) {
             }
 }
 
-TEST_P(CudaOps, GemmF64AndEmptyInnerDimension) {
+TEST_P(DeviceOps, GemmF64AndEmptyInnerDimension) {
     auto a = random(12, -1, 1, 3), b = random(20, -1, 1, 4);
     Tensor a64 = Tensor::from_vector(a, Shape{3, 4}, dev_);
     Tensor b64 = Tensor::from_vector(b, Shape{4, 5}, dev_);
@@ -134,7 +80,7 @@ TEST_P(CudaOps, GemmF64AndEmptyInnerDimension) {
     expect_close(download(c), std::vector<double>(12, 0.0), 0.0);
 }
 
-TEST_P(CudaOps, UnaryMatchesTheSharedFunctors) {
+TEST_P(DeviceOps, UnaryMatchesTheSharedFunctors) {
     using anvil::UnaryOp;
     for (UnaryOp op : anvil::kUnaryOps) {
         const bool positive = op == UnaryOp::log || op == UnaryOp::sqrt;
@@ -149,7 +95,7 @@ TEST_P(CudaOps, UnaryMatchesTheSharedFunctors) {
     }
 }
 
-TEST_P(CudaOps, SinCosAccurateForLargeArguments) {
+TEST_P(DeviceOps, SinCosAccurateForLargeArguments) {
     auto x = random(4096, -1e4, 1e4, 5);
     x[1] = 50.0;
     x[2] = -31.41592653589793;
@@ -164,7 +110,7 @@ TEST_P(CudaOps, SinCosAccurateForLargeArguments) {
     }
 }
 
-TEST_P(CudaOps, ClipAffineAndSizesZeroAndOne) {
+TEST_P(DeviceOps, ClipAffineAndSizesZeroAndOne) {
     auto x = random(9, -3, 3, 8);
     x[4] = kNaN;
     Tensor t = upload(x, Shape{3, 3});
@@ -180,7 +126,7 @@ TEST_P(CudaOps, ClipAffineAndSizesZeroAndOne) {
                 1e-6);
 }
 
-TEST_P(CudaOps, BinaryBroadcastingCorners) {
+TEST_P(DeviceOps, BinaryBroadcastingCorners) {
     using anvil::BinaryOp;
     const std::pair<Shape, Shape> cases[] = {
         {Shape{2, 3, 4}, Shape{3, 1}}, {Shape{5, 1}, Shape{1, 7}},   {Shape{}, Shape{6}},
@@ -227,7 +173,7 @@ std::vector<double> host_reduce(anvil::ReduceOp op, const std::vector<double>& x
     return out;
 }
 
-TEST_P(CudaOps, ReductionsOverEveryAxis) {
+TEST_P(DeviceOps, ReductionsOverEveryAxis) {
     using anvil::ReduceOp;
     auto x = random(3 * 5 * 7, -4, 4, 30);
     Tensor t = upload(x, Shape{3, 5, 7});
@@ -254,7 +200,7 @@ TEST_P(CudaOps, ReductionsOverEveryAxis) {
 // The shapes where a reduction's layout matters on a GPU: a long axis with few columns, few
 // long rows, a wide axis-0 reduction split into chunks and reduced again, a middle axis, and
 // more columns than one block covers. NaN in one column checks max/min/argmax there.
-TEST_P(CudaOps, ReductionsOverLongAndNarrowAxes) {
+TEST_P(DeviceOps, ReductionsOverLongAndNarrowAxes) {
     using anvil::ReduceOp;
     const std::vector<Shape> shapes = {Shape{100003, 3}, Shape{3, 100003}, Shape{65536, 256},
                                        Shape{64, 3000, 5}, Shape{2, 7001, 300}};
@@ -295,7 +241,7 @@ TEST_P(CudaOps, ReductionsOverLongAndNarrowAxes) {
 // Elementwise kernels run on 16-byte packs when they can: every size around a pack boundary
 // (tails of 1 to 3 elements), in place, a scalar operand on either side, and a row broadcast
 // (the indexed path) must give the element-by-element result.
-TEST_P(CudaOps, PackedElementwiseTailsInPlaceAndBroadcast) {
+TEST_P(DeviceOps, PackedElementwiseTailsInPlaceAndBroadcast) {
     using anvil::BinaryOp;
     using anvil::UnaryOp;
     unsigned seed = 90;
@@ -340,7 +286,7 @@ TEST_P(CudaOps, PackedElementwiseTailsInPlaceAndBroadcast) {
 // The fused bias + activation kernel lays threads out by (column, row), on packs when the row
 // length is a multiple of 4: narrow and wide rows, rows longer than a block covers, no bias,
 // and no derivative requested must all match the core default.
-TEST_P(CudaOps, FusedLinearActivationRowLayouts) {
+TEST_P(DeviceOps, FusedLinearActivationRowLayouts) {
     using anvil::Activation;
     unsigned seed = 100;
     for (const auto& [rows, in, out] : std::vector<std::array<Index, 3>>{
@@ -365,7 +311,7 @@ TEST_P(CudaOps, FusedLinearActivationRowLayouts) {
     }
 }
 
-TEST_P(CudaOps, ArgmaxFirstMaximumAndNaN) {
+TEST_P(DeviceOps, ArgmaxFirstMaximumAndNaN) {
     std::vector<double> x = {1, 3, 3, 0,  //
                              2, 2, 2, 2,  //
                              5, kNaN, 9, 1};
@@ -387,7 +333,7 @@ TEST_P(CudaOps, ArgmaxFirstMaximumAndNaN) {
         }
 }
 
-TEST_P(CudaOps, TransposeFillAndCopy) {
+TEST_P(DeviceOps, TransposeFillAndCopy) {
     for (const auto& [r, c] : {std::pair<Index, Index>{37, 65}, {1, 1}, {64, 32}, {1, 100}}) {
         auto x = random(static_cast<std::size_t>(r * c), -1, 1, 50);
         Tensor t = upload(x, Shape{r, c});
@@ -406,7 +352,7 @@ TEST_P(CudaOps, TransposeFillAndCopy) {
 
 // The fused composites must compute what the core defaults compute from this device's
 // primitives (Device::<composite> called non-virtually).
-TEST_P(CudaOps, FusedLinearActivationMatchesCoreDefault) {
+TEST_P(DeviceOps, FusedLinearActivationMatchesCoreDefault) {
     using anvil::Activation;
     auto xv = random(33 * 5, -1, 1, 60), wv = random(7 * 5, -1, 1, 61), bv = random(7, -1, 1, 62);
     const Tensor x = upload(xv, Shape{33, 5}), w = upload(wv, Shape{7, 5}), b = upload(bv, Shape{7});
@@ -434,7 +380,7 @@ TEST_P(CudaOps, FusedLinearActivationMatchesCoreDefault) {
     }
 }
 
-TEST_P(CudaOps, FusedLossAndOptimizersMatchCoreDefault) {
+TEST_P(DeviceOps, FusedLossAndOptimizersMatchCoreDefault) {
     auto pv = random(300, -1, 1, 70), tv = random(300, -1, 1, 71);
     const Tensor pred = upload(pv, Shape{100, 3}), target = upload(tv, Shape{100, 3});
     Tensor l1 = Tensor::empty(Shape{}, DType::f32, dev_), l2 = l1.clone();
@@ -470,7 +416,7 @@ TEST_P(CudaOps, FusedLossAndOptimizersMatchCoreDefault) {
 
 // Adam over many parameter tensors at once (the cuda backend batches up to 24 per launch):
 // 30 tensors of uneven sizes, empty and single-element ones among them, in f32 and f64.
-TEST_P(CudaOps, AdamOverManyTensorsMatchesCoreDefault) {
+TEST_P(DeviceOps, AdamOverManyTensorsMatchesCoreDefault) {
     for (DType dtype : {DType::f32, DType::f64}) {
         SCOPED_TRACE(anvil::dtype_name(dtype));
         std::vector<Tensor> p1, p2, g, m1, m2, v1, v2;
@@ -506,42 +452,6 @@ TEST_P(CudaOps, AdamOverManyTensorsMatchesCoreDefault) {
             expect_close(download(v1[j]), download(v2[j]), 1e-6);
         }
     }
-}
-
-// More than 2^31 elements: the grid-stride loops index in 64 bits.
-TEST_F(CudaOnly, ElementwiseBeyondTwoToThe31Elements) {
-    const Index n = (Index{1} << 31) + 5;
-    const std::size_t bytes = static_cast<std::size_t>(n) * sizeof(float);
-    if (dev_->memory_info().free_bytes < bytes + (std::size_t{1} << 30))
-        GTEST_SKIP() << "needs " << anvil::format_bytes(bytes) << " of free GPU memory";
-    Tensor t = Tensor::full(Shape{n}, DType::f32, dev_, 1.0);
-    anvil::affine_into(t, 3.0, 1.0, t);
-    float tail[8] = {};
-    dev_->copy_to_host(tail, t.data_as<float>() + (n - 8), sizeof(tail));
-    for (float v : tail) EXPECT_EQ(v, 4.0f);
-    EXPECT_EQ(anvil::max(t).item(), 4.0);
-}
-
-// More than 2^31 elements through the indexed kernels: a row broadcast (64-bit index math past
-// 2^31) and column reductions whose offsets and argmax indices pass 2^31.
-TEST_F(CudaOnly, BroadcastAndColumnReductionsBeyondTwoToThe31Elements) {
-    const Index rows = (Index{1} << 30) + 3;  // rows * 2 > 2^31
-    const std::size_t bytes = static_cast<std::size_t>(rows) * 2 * sizeof(float);
-    if (dev_->memory_info().free_bytes < 2 * bytes + (std::size_t{1} << 30))
-        GTEST_SKIP() << "needs " << anvil::format_bytes(2 * bytes) << " of free GPU memory";
-    Tensor x = Tensor::full(Shape{rows, 2}, DType::f32, dev_, 1.0);
-    const float last_row[2] = {5.0f, 6.0f};
-    dev_->copy_from_host(x.data_as<float>() + (rows - 1) * 2, last_row, sizeof(last_row));
-    const Tensor offsets = Tensor::from_vector(std::vector<float>{1.0f, 2.0f}, Shape{2}, dev_);
-    const Tensor y = anvil::binary(anvil::BinaryOp::add, x, offsets);
-    x = Tensor();  // free 8 GiB before the reductions' scratch
-    float tail[4] = {};
-    dev_->copy_to_host(tail, y.data_as<float>() + (rows - 2) * 2, sizeof(tail));
-    EXPECT_EQ(std::vector<float>(tail, tail + 4), (std::vector<float>{2.0f, 3.0f, 6.0f, 8.0f}));
-    EXPECT_EQ(anvil::max(y, 0).to_vector<float>(), (std::vector<float>{6.0f, 8.0f}));
-    EXPECT_EQ(anvil::min(y, 0).to_vector<float>(), (std::vector<float>{2.0f, 3.0f}));
-    EXPECT_EQ(anvil::argmax(y, 0).to_vector<std::int64_t>(),
-              (std::vector<std::int64_t>{rows - 1, rows - 1}));
 }
 
 }  // namespace
