@@ -10,8 +10,12 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 prefix=${1:-.deps/prefix}
 # The -dev packages of scripts/setup.sh and the runtime libraries they link to.
+# The OpenCL headers and ICD loader too: the opencl plugin builds against them, and a GPU
+# machine without a loader of its own can then run the --backend opencl checks on NVIDIA's
+# OpenCL driver.
 packages=(libeigen3-dev libgtest-dev libgmock-dev libbenchmark-dev libbenchmark1debian
-          libstb-dev libstb0 libcli11-dev nlohmann-json3-dev libgif-dev libgif7)
+          libstb-dev libstb0 libcli11-dev nlohmann-json3-dev libgif-dev libgif7
+          opencl-headers opencl-c-headers opencl-clhpp-headers ocl-icd-opencl-dev ocl-icd-libopencl1)
 
 for p in "${packages[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || { echo "gpu-stage-deps: $p is not installed; run scripts/setup.sh first" >&2; exit 1; }

@@ -4,10 +4,13 @@
 #   env       the machine: GPU, driver, CUDA runtime and cuBLAS found, tools; fails in seconds
 #             naming the missing piece
 #   build     only what the GPU steps run (the cuda and cpu plugins, anvil-conformance,
-#             test_cuda_plugin, anvil-info, anvil-siren, the benches) for this GPU's
+#             test_cuda_plugin, test_device_ops, the opencl plugin, anvil-info, anvil-siren,
+#             the benches) for this GPU's
 #             architecture alone; skipped when BUILD_DIR holds a prebuilt tree (PREBUILT below)
-#   correct   anvil-info, the cuda op tests and anvil-conformance --backend cuda, one process
-#             each, results as gtest JSON (tests.json)
+#   correct   anvil-info, the device op tests on cuda and anvil-conformance --backend cuda, one
+#             process each, results as gtest JSON (tests.json); then the same on the GPU through
+#             its OpenCL driver (--backend opencl), skipped with the reason when the machine has
+#             no OpenCL ICD loader or driver
 #   siren     anvil-siren --backend cuda on the bundled image at 256x256 and full size (512x512),
 #             exact FP32 and TF32
 #   bench     the SIREN step, cuda vs cpu vs PyTorch on the same GPU (FP32 and TF32); per-op benches
@@ -125,7 +128,9 @@ if want build; then
       -DANVIL_CUDA=ON -DCMAKE_CUDA_ARCHITECTURES="$arch" -DANVIL_TEST_PYTHON="$python" \
       -DCMAKE_POLICY_VERSION_MINIMUM=3.5 "${cmake_prefix[@]}"
     targets=(anvil-cpu anvil-conformance anvil-info anvil-siren anvil-bench-siren anvil-bench-ops)
+    targets+=(test_device_ops)
     [ "$dut" = cuda ] && targets+=(anvil-cuda test_cuda_plugin)
+    [ -d "$build/backends/opencl" ] && targets+=(anvil-opencl)  # configured: OpenCL was found
     if want alltests; then targets=(all); fi
     step build 900 "$out/build.log" cmake --build "$build" --parallel "$jobs" --target "${targets[@]}"
     note "      build warnings: $(grep -c 'warning:' "$out/build.log")"
@@ -138,13 +143,38 @@ if want correct; then
   grep -m3 -E "^ *$dut" "$out/tests.log" | sed 's/^/      /' | tee -a "$summary"
   json_parts=()
   if [ -x "$bin/test_cuda_plugin" ]; then
-    step cuda-op-tests 120 "$out/tests.log" "$bin/test_cuda_plugin" \
-      --gtest_output="json:$out/cuda-tests.json"
-    json_parts+=("$out/cuda-tests.json")
+    step cuda-plugin-tests 60 "$out/tests.log" "$bin/test_cuda_plugin" \
+      --gtest_output="json:$out/cuda-plugin-tests.json"
+    json_parts+=("$out/cuda-plugin-tests.json")
   fi
+  step "device-op-tests-$dut" 120 "$out/tests.log" "$bin/test_device_ops" "--gtest_filter=*/$dut" \
+    --gtest_output="json:$out/device-tests.json"
+  json_parts+=("$out/device-tests.json")
   step "conformance-$dut" 120 "$out/tests.log" "$bin/anvil-conformance" --backend "$dut" \
     --gtest_output="json:$out/conformance.json"
   json_parts+=("$out/conformance.json")
+  # The same GPU through its OpenCL driver. NVIDIA's driver ships libnvidia-opencl.so.1; the
+  # ICD loader (libOpenCL.so.1) comes from the machine or from .deps (gpu-stage-deps.sh), and
+  # when no vendors file names the driver, one is written for it here.
+  if [ "$dut" = cuda ] && [ -f "$build/lib/anvil/libanvil-opencl.so" ]; then
+    if ! ls /etc/OpenCL/vendors/*.icd >/dev/null 2>&1 && [ -z "${OCL_ICD_VENDORS:-}" ] \
+        && ldconfig -p 2>/dev/null | grep -q libnvidia-opencl.so.1; then
+      mkdir -p "$build/icd" && echo libnvidia-opencl.so.1 >"$build/icd/nvidia.icd"
+      export OCL_ICD_VENDORS="$build/icd"
+    fi
+    opencl_state=$("$bin/anvil-info" --backend opencl 2>&1 | grep -m1 -E "^opencl ")
+    if [[ "$opencl_state" == "opencl  available"* ]]; then
+      "$bin/anvil-info" --backend opencl 2>&1 | grep -m1 "opencl:0" | sed 's/^ */      /' | tee -a "$summary"
+      step device-op-tests-opencl 120 "$out/tests.log" "$bin/test_device_ops" "--gtest_filter=*/opencl" \
+        --gtest_output="json:$out/device-tests-opencl.json"
+      json_parts+=("$out/device-tests-opencl.json")
+      step conformance-opencl 180 "$out/tests.log" "$bin/anvil-conformance" --backend opencl \
+        --gtest_output="json:$out/conformance-opencl.json"
+      json_parts+=("$out/conformance-opencl.json")
+    else
+      note "SKIP  opencl on this GPU: ${opencl_state:-anvil-info printed nothing for opencl}"
+    fi
+  fi
   # Keep within 8 files: one JSON holding both suites; one summary line per suite.
   "$python" - "$out/tests.json" "${json_parts[@]}" <<'EOF' | tee -a "$summary"
 import json, sys
@@ -225,15 +255,15 @@ if want sanitize; then
   if [ "$dut" != cuda ]; then
     note "SKIP  sanitize: only for the cuda backend"
   elif [ -x "$sanitizer" ]; then
-    # The parameterised op tests on cuda; the 8 GiB test (CudaOnly) is left out, as memcheck's
-    # shadow memory would double it.
+    # The device op tests on cuda; the 8 GiB tests (LargeTensors) are left out, as memcheck's
+    # shadow memory would double them.
     step memcheck-op-tests 150 "$out/tests.log" "$sanitizer" --tool memcheck \
-      --error-exitcode 1 "$bin/test_cuda_plugin" '--gtest_filter=*/cuda'
+      --error-exitcode 1 "$bin/test_device_ops" '--gtest_filter=*DeviceOps*/cuda'
     step memcheck-siren 60 "$out/tests.log" "$sanitizer" --tool memcheck --error-exitcode 1 \
       "$bin/anvil-siren" --backend "$dut" --image data/cameraman.png --train-size 64x64 --steps 20 \
       --quiet --out "$build/gpu-runs/memcheck"
     step racecheck-op-tests 120 "$out/tests.log" "$sanitizer" --tool racecheck \
-      --error-exitcode 1 "$bin/test_cuda_plugin" \
+      --error-exitcode 1 "$bin/test_device_ops" \
       '--gtest_filter=*Transpose*/cuda:*Reduction*/cuda:*Argmax*/cuda'
     grep -E "ERROR SUMMARY" "$out/tests.log" | sed 's/^/      /' | tee -a "$summary"
   else

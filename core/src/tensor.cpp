@@ -90,7 +90,7 @@ std::size_t Tensor::range_offset(const char* what, std::int64_t first, std::size
     return static_cast<std::size_t>(first) * element;
 }
 
-void Tensor::upload(const void* src, std::size_t src_bytes, std::int64_t first) {
+void Tensor::upload_range(std::int64_t first, const void* src, std::size_t src_bytes) {
     require_defined("upload");
     const std::size_t offset = range_offset("upload", first, src_bytes);
     if (src_bytes == 0) return;
@@ -106,7 +106,7 @@ void Tensor::to_host(void* dst, std::size_t dst_bytes) const {
     if (nbytes() > 0) buffer_->device().copy_to_host(dst, buffer_->data(), 0, nbytes());
 }
 
-void Tensor::to_host(void* dst, std::size_t dst_bytes, std::int64_t first) const {
+void Tensor::to_host_range(std::int64_t first, void* dst, std::size_t dst_bytes) const {
     require_defined("to_host");
     const std::size_t offset = range_offset("to_host", first, dst_bytes);
     if (dst_bytes > 0) buffer_->device().copy_to_host(dst, buffer_->data(), offset, dst_bytes);

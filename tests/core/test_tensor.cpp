@@ -99,6 +99,44 @@ TEST_F(TensorTest, UploadRefusesAnotherDtypeOrSizeAndKeepsTheValues) {
     EXPECT_THAT(t.to_vector<float>(), ElementsAre(0.f, 1.f, 2.f, 3.f, 4.f, 5.f));
 }
 
+// Element ranges reach the device as a byte offset beside the buffer's handle (never as
+// pointer arithmetic on it): a part of the storage is written and read, the rest untouched.
+TEST_F(TensorTest, RangesMoveOnlyTheirElements) {
+    Tensor t = iota(Shape{2, 3});
+    t.upload_range(2, std::vector<float>{-1.f, -2.f});
+    EXPECT_THAT(t.to_vector<float>(), ElementsAre(0.f, 1.f, -1.f, -2.f, 4.f, 5.f));
+    EXPECT_THAT(t.to_vector<float>(3, 3), ElementsAre(-2.f, 4.f, 5.f));
+    EXPECT_TRUE(t.to_vector<float>(6, 0).empty());
+    float two[2] = {};
+    t.to_host_range(4, two, sizeof two);
+    EXPECT_THAT(two, ElementsAre(4.f, 5.f));
+    Tensor d = Tensor::zeros(Shape{3}, DType::f64, mock_);
+    const double one = 7.5;
+    d.upload_range(2, &one, sizeof one);
+    EXPECT_THAT(d.to_vector<double>(), ElementsAre(0.0, 0.0, 7.5));
+}
+
+TEST_F(TensorTest, RangesOutsideTheTensorOrOfPartElementsAreRefused) {
+    Tensor t = iota(Shape{2, 3});
+    EXPECT_EQ(error_of([&] { t.to_vector<float>(4, 3); }),
+              "[to_host] elements [4, 7) are outside f32 (2,3) on mock:0");
+    EXPECT_EQ(error_of([&] { t.to_vector<float>(-1, 1); }),
+              "[to_host] elements [-1, 0) are outside f32 (2,3) on mock:0");
+    EXPECT_EQ(error_of([&] { t.to_vector<float>(0, -1); }), "[to_vector] negative element count -1");
+    EXPECT_EQ(error_of([&] { t.to_vector<double>(0, 1); }),
+              "[to_vector] tensor is f32, asked for f64");
+    EXPECT_EQ(error_of([&] { t.upload_range(5, std::vector<float>{1.f, 2.f}); }),
+              "[upload] elements [5, 7) are outside f32 (2,3) on mock:0");
+    EXPECT_EQ(error_of([&] { t.upload_range(0, std::vector<double>{1.0}); }),
+              "[upload] f64 values for f32 (2,3) on mock:0");
+    const char three[3] = {};
+    EXPECT_EQ(error_of([&] { t.upload_range(0, three, sizeof three); }),
+              "[upload] 3 bytes are not whole elements of f32 (2,3) on mock:0");
+    EXPECT_EQ(error_of([&] { t.upload_range(1, nullptr, 4); }),
+              "[upload] null host pointer for f32 (2,3) on mock:0");
+    EXPECT_THAT(t.to_vector<float>(), ElementsAre(0.f, 1.f, 2.f, 3.f, 4.f, 5.f));
+}
+
 TEST_F(TensorTest, FullAndZerosFill) {
     EXPECT_THAT(Tensor::full(Shape{3}, DType::f32, mock_, 2.5).to_vector<float>(), ElementsAre(2.5f, 2.5f, 2.5f));
     EXPECT_THAT(Tensor::zeros(Shape{2}, DType::i64, mock_).to_vector<std::int64_t>(), ElementsAre(0, 0));

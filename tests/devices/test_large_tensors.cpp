@@ -63,7 +63,7 @@ TEST_P(LargeTensors, BroadcastAndColumnReductionsBeyondTwoToThe31Elements) {
     Tensor x, y;
     ANVIL_SKIP_UNLESS_IT_FITS(2 * bytes + (std::size_t{1} << 30), {
         x = Tensor::full(Shape{rows, 2}, DType::f32, dev_, 1.0);
-        x.upload(std::vector<float>{5.0f, 6.0f}, (rows - 1) * 2);
+        x.upload_range((rows - 1) * 2, std::vector<float>{5.0f, 6.0f});
         const Tensor offsets = Tensor::from_vector(std::vector<float>{1.0f, 2.0f}, Shape{2}, dev_);
         y = anvil::binary(anvil::BinaryOp::add, x, offsets);
     });

@@ -100,7 +100,7 @@ TEST_F(OpenclPlugin, UploadsNeverReadTheCallersMemoryLater) {
 
 TEST_F(OpenclPlugin, PartialReadsAndUploadsUseOffsets) {
     Tensor t = Tensor::from_vector(std::vector<double>{0, 1, 2, 3, 4, 5}, Shape{2, 3}, dev_);
-    t.upload(std::vector<double>{-1, -2}, 3);
+    t.upload_range(3, std::vector<double>{-1, -2});
     EXPECT_EQ(t.to_vector<double>(2, 3), (std::vector<double>{2, -1, -2}));
     EXPECT_EQ(t.to_vector<double>(), (std::vector<double>{0, 1, 2, -1, -2, 5}));
 }

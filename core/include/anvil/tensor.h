@@ -80,14 +80,14 @@ public:
     // Part of the elements: values.size() of them from element `first` on (checked to fit).
     template <typename Range>
         requires std::ranges::contiguous_range<Range> && std::ranges::sized_range<Range>
-    void upload(const Range& values, std::int64_t first);
+    void upload_range(std::int64_t first, const Range& values);
     // The untyped form: src_bytes (whole elements) from element `first` on.
-    void upload(const void* src, std::size_t src_bytes, std::int64_t first);
+    void upload_range(std::int64_t first, const void* src, std::size_t src_bytes);
     // Copies all elements to host memory of exactly nbytes(); synchronises the device.
     void to_host(void* dst, std::size_t dst_bytes) const;
     // Part of the elements: dst_bytes (whole elements) from element `first` on, e.g. the tail
     // of a tensor too large to read whole.
-    void to_host(void* dst, std::size_t dst_bytes, std::int64_t first) const;
+    void to_host_range(std::int64_t first, void* dst, std::size_t dst_bytes) const;
     template <typename T> std::vector<T> to_vector() const;
     // Elements [first, first + count).
     template <typename T> std::vector<T> to_vector(std::int64_t first, std::int64_t count) const;
@@ -163,10 +163,10 @@ void Tensor::upload(const Range& values) {
 
 template <typename Range>
     requires std::ranges::contiguous_range<Range> && std::ranges::sized_range<Range>
-void Tensor::upload(const Range& values, std::int64_t first) {
+void Tensor::upload_range(std::int64_t first, const Range& values) {
     using T = std::ranges::range_value_t<Range>;
     require_upload_dtype<T>();
-    upload(std::ranges::data(values), std::ranges::size(values) * sizeof(T), first);
+    upload_range(first, std::ranges::data(values), std::ranges::size(values) * sizeof(T));
 }
 
 template <typename T>
@@ -183,7 +183,7 @@ std::vector<T> Tensor::to_vector(std::int64_t first, std::int64_t count) const {
     if (count < 0)
         throw Error("[to_vector] negative element count " + std::to_string(count));
     std::vector<T> out(static_cast<std::size_t>(count));
-    to_host(out.data(), out.size() * sizeof(T), first);
+    to_host_range(first, out.data(), out.size() * sizeof(T));
     return out;
 }
 
