@@ -61,6 +61,16 @@ TEST_F(OpenclPlugin, DescribesTheDeviceAndReportsF64Truthfully) {
     EXPECT_GT(dev_->memory_info().total_bytes, 0u);
 }
 
+// What a user sees: anvil-info lists the backend as available with its device, and the load
+// report shows the plugin like the others.
+TEST_F(OpenclPlugin, InfoListsTheBackendAndItsDevices) {
+    const ProcessResult r = run_process({ANVIL_INFO_BINARY});
+    ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+    EXPECT_NE(r.out.find("libanvil-opencl.so  -> opencl"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("\nopencl  available"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("  opencl:0  " + dev_->description()), std::string::npos) << r.out;
+}
+
 TEST_F(OpenclPlugin, OutOfMemoryNamesTheBytes) {
     const std::size_t too_many = dev_->memory_info().total_bytes + (std::size_t{1} << 30);
     try {
