@@ -175,7 +175,18 @@ void CpuDevice::gemm_split_k(bool trans_a, bool trans_b, Index m, Index n, Index
     // Slice t covers K rows [k0, k1): columns k0.. of a stored (m, k), or rows k0.. of a
     // stored (k, m) (likewise for b).
     const Index slice = (k + threads - 1) / threads;
-    reserve_thread_scratch(threads, gemm_tile_bytes<T>(m, n, std::min(slice, kKDepthBlock)));
+    // Packing space for every sub-block depth a thread will use: kKDepthBlock and the
+    // remainder of its slice. A shallower block can need more (Eigen widens its blocks as
+    // kc shrinks), so sizing for kKDepthBlock alone overran the scratch, e.g. (37, 19, 2500).
+    std::size_t scratch = 0;
+    for (int t = 0; t < threads; ++t) {
+        const Index depth = std::min(k, (t + 1) * slice) - t * slice;
+        if (depth <= 0) continue;
+        scratch = std::max(scratch, gemm_tile_bytes<T>(m, n, std::min(depth, kKDepthBlock)));
+        if (depth % kKDepthBlock != 0)
+            scratch = std::max(scratch, gemm_tile_bytes<T>(m, n, depth % kKDepthBlock));
+    }
+    reserve_thread_scratch(threads, scratch);
     WorkspaceLayout layout;
     const std::size_t parts_off = layout.add<T>(static_cast<std::size_t>(threads * m * n));
     workspace_.reserve(layout.bytes());
