@@ -76,11 +76,16 @@ void OpenclDevice::binary(BinaryOp op, const BroadcastGeometry& g, const Tensor&
 }
 
 // x: (R, C) -> out: (C, R), 16 x 16 tiles (kernels/elementwise.cl).
-void OpenclDevice::transpose2d(const Tensor& x, Tensor& out) {
-    const cl_long rows = x.shape()[0], cols = x.shape()[1];
+void OpenclDevice::transpose_buffers(const char* op, DType dtype, cl_mem x, cl_mem out,
+                                     std::int64_t rows, std::int64_t cols) {
     const std::size_t global[2] = {static_cast<std::size_t>(cols), static_cast<std::size_t>(rows)};
     const std::size_t local[2] = {16, 16};
-    run2d("transpose", x.dtype(), "transpose_op", global, local, mem(x), mem(out), rows, cols);
+    run_nd(op, dtype, "transpose_op", 2, global, local, x, out, static_cast<cl_long>(rows),
+           static_cast<cl_long>(cols));
+}
+
+void OpenclDevice::transpose2d(const Tensor& x, Tensor& out) {
+    transpose_buffers("transpose", x.dtype(), mem(x), mem(out), x.shape()[0], x.shape()[1]);
 }
 
 }  // namespace anvil::opencl

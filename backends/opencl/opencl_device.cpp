@@ -2,6 +2,8 @@
 // and the launch path every op goes through.
 #include "opencl_device.h"
 
+#include <cstdlib>
+
 #include "cl_error.h"
 
 namespace anvil::opencl {
@@ -21,6 +23,9 @@ OpenclDevice::OpenclDevice(int index, const DeviceInfo& info)
         check(status, "clCreateCommandQueue", "opencl", name_ + " (" + info.name + ")");
     }
     programs_ = std::make_unique<Programs>(info_, name_, context_);
+    const char* gemm = std::getenv("ANVIL_OPENCL_GEMM");
+    const std::string choice = gemm ? gemm : "";
+    vector_gemm_ = choice == "vector" || (choice != "tiled" && info.type == "CPU");
 }
 
 OpenclDevice::~OpenclDevice() {
@@ -33,8 +38,8 @@ OpenclDevice::~OpenclDevice() {
 
 std::string OpenclDevice::description() const {
     const ProgramCache& cache = programs_->cache();
-    return describe(info_) + "; program cache " +
-           (cache.enabled() ? cache.dir().string() : std::string("off"));
+    return describe(info_) + "; " + (vector_gemm_ ? "vector" : "tiled") +
+           " GEMM; program cache " + (cache.enabled() ? cache.dir().string() : std::string("off"));
 }
 
 MemoryInfo OpenclDevice::memory_info() const {
@@ -81,9 +86,9 @@ void OpenclDevice::enqueue(const char* op, const char* name, const KernelHandle&
                                                       local, 0, nullptr, nullptr);
     if (status == CL_SUCCESS) return;
     std::string detail = name_ + ", global " + std::to_string(global[0]);
-    if (dims == 2) detail += " x " + std::to_string(global[1]);
+    for (cl_uint d = 1; d < dims; ++d) detail += " x " + std::to_string(global[d]);
     detail += ", work-group " + std::to_string(local[0]);
-    if (dims == 2) detail += " x " + std::to_string(local[1]);
+    for (cl_uint d = 1; d < dims; ++d) detail += " x " + std::to_string(local[d]);
     check(status, std::string("clEnqueueNDRangeKernel(") + name + ")", op, detail);
 }
 

@@ -78,14 +78,17 @@ public:
     template <typename... Args>
     void run(const char* op, DType dtype, const char* name, std::size_t global, std::size_t local,
              const Args&... args);
-    // The same in two dimensions with a fixed work-group (tiled kernels).
+    // The same in `dims` (2 or 3) dimensions with a fixed work-group (tiled kernels).
     template <typename... Args>
-    void run2d(const char* op, DType dtype, const char* name, const std::size_t global[2],
-               const std::size_t local[2], const Args&... args);
+    void run_nd(const char* op, DType dtype, const char* name, cl_uint dims,
+                const std::size_t* global, const std::size_t* local, const Args&... args);
     // c = alpha op(a) op(b) + beta c on buffers, row-major (gemm.cpp).
     void gemm_buffers(const char* op, DType dtype, bool trans_a, bool trans_b, std::int64_t m,
                       std::int64_t n, std::int64_t k, double alpha, cl_mem a, cl_mem b,
                       double beta, cl_mem c);
+    // x: (rows, cols) -> out: (cols, rows) on buffers (elementwise.cpp).
+    void transpose_buffers(const char* op, DType dtype, cl_mem x, cl_mem out, std::int64_t rows,
+                           std::int64_t cols);
     // Reduction of `kind` over x's geometry into out, dividing by `divisor` when `divide`
     // (reduce.cpp; also the bias gradient's column sums and the MSE's final sum).
     void reduce_buffers(const char* op, DType dtype, int kind, const ReduceGeometry& g, cl_mem x,
@@ -106,6 +109,9 @@ private:
     cl_context context_ = nullptr;
     cl_command_queue queue_ = nullptr;
     std::unique_ptr<Programs> programs_;
+    // GEMM kernel: gemm_vector on CPU devices, gemm_tiled elsewhere; ANVIL_OPENCL_GEMM=tiled or
+    // =vector picks one (the tests run both on PoCL).
+    bool vector_gemm_ = false;
     std::atomic<std::size_t> live_bytes_{0};
     // Uploads are asynchronous: the host data is copied first into a block owned here, which
     // lives until its write has completed (the OpenCL rule for non-blocking writes).
@@ -137,16 +143,18 @@ void OpenclDevice::run(const char* op, DType dtype, const char* name, std::size_
 }
 
 template <typename... Args>
-void OpenclDevice::run2d(const char* op, DType dtype, const char* name,
-                         const std::size_t global[2], const std::size_t local[2],
-                         const Args&... args) {
-    if (global[0] == 0 || global[1] == 0) return;
+void OpenclDevice::run_nd(const char* op, DType dtype, const char* name, cl_uint dims,
+                          const std::size_t* global, const std::size_t* local,
+                          const Args&... args) {
+    std::size_t rounded[3] = {1, 1, 1};
+    for (cl_uint d = 0; d < dims; ++d) {
+        if (global[d] == 0) return;
+        rounded[d] = (global[d] + local[d] - 1) / local[d] * local[d];
+    }
     const KernelHandle& k = prepare(op, dtype, name);
     cl_uint index = 0;
     (detail::set_kernel_arg(k.kernel, index++, sizeof(Args), &args, op, name), ...);
-    const std::size_t rounded[2] = {(global[0] + local[0] - 1) / local[0] * local[0],
-                                    (global[1] + local[1] - 1) / local[1] * local[1]};
-    enqueue(op, name, k, 2, rounded, local);
+    enqueue(op, name, k, dims, rounded, local);
 }
 
 }  // namespace anvil::opencl

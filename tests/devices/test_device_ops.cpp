@@ -63,6 +63,31 @@ TEST_P(DeviceOps, GemmAllTransposesOddSizes) {
             }
 }
 
+// Inner dimensions past one k-slice of the opencl backend's CPU kernel (1024): its partial
+// products are summed, and alpha and beta applied after; columns not a multiple of 8.
+TEST_P(DeviceOps, GemmLongInnerDimension) {
+    const Index m = 37, n = 19, k = 2500;
+    unsigned seed = 200;
+    for (bool ta : {false, true})
+        for (bool tb : {false, true})
+            for (const auto& [alpha, beta] : {std::pair{1.0, 0.0}, std::pair{-0.5, 2.0}}) {
+                auto a = random(static_cast<std::size_t>(m * k), -1, 1, seed++);
+                auto b = random(static_cast<std::size_t>(k * n), -1, 1, seed++);
+                auto c = random(static_cast<std::size_t>(m * n), -1, 1, seed++);
+                Tensor ta_t = upload(a, ta ? Shape{k, m} : Shape{m, k});
+                Tensor tb_t = upload(b, tb ? Shape{n, k} : Shape{k, n});
+                Tensor tc = upload(c, Shape{m, n});
+                anvil::gemm(ta, tb, alpha, ta_t, tb_t, beta, tc);
+                anvil::test::HostTensor expected(Shape{m, n}, c);
+                anvil::test::ref::gemm(ta, tb, alpha, anvil::test::HostTensor(ta_t.shape(), a),
+                                       anvil::test::HostTensor(tb_t.shape(), b), beta, expected);
+                SCOPED_TRACE(::testing::Message() << "ta=" << ta << " tb=" << tb
+                                                  << " alpha=" << alpha << " beta=" << beta);
+                // f32 dot products of 2500 terms of size 1: well inside 1e-4.
+                expect_close(download(tc), expected.values, 1e-4);
+            }
+}
+
 TEST_P(DeviceOps, GemmF64AndEmptyInnerDimension) {
     auto a = random(12, -1, 1, 3), b = random(20, -1, 1, 4);
     Tensor a64 = Tensor::from_vector(a, Shape{3, 4}, dev_);
