@@ -34,10 +34,10 @@ TEST(OpenclErrors, StatusesHaveTheirNames) {
 TEST(OpenclErrors, CheckNamesTheCallTheStatusAndTheDetail) {
     EXPECT_NO_THROW(check(CL_SUCCESS, "clFinish", "synchronize", "opencl:0"));
     EXPECT_EQ(error_of([] {
-                  check(CL_INVALID_KERNEL_ARGS, "clEnqueueNDRangeKernel(gemm_op)", "gemm",
+                  check(CL_INVALID_KERNEL_ARGS, "clEnqueueNDRangeKernel(gemm_tiled)", "gemm",
                         "opencl:0, global 64 x 64");
               }),
-              "[gemm] clEnqueueNDRangeKernel(gemm_op) failed: CL_INVALID_KERNEL_ARGS (-52); "
+              "[gemm] clEnqueueNDRangeKernel(gemm_tiled) failed: CL_INVALID_KERNEL_ARGS (-52); "
               "opencl:0, global 64 x 64");
     EXPECT_TRUE(is_out_of_memory(CL_MEM_OBJECT_ALLOCATION_FAILURE));
     EXPECT_FALSE(is_out_of_memory(CL_INVALID_VALUE));
