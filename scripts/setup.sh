@@ -10,7 +10,7 @@ build_dir=${1:-build}
 # pocl-opencl-icd is the OpenCL device its tests run on (PoCL: OpenCL 3.0 on the CPU).
 packages=(build-essential cmake ninja-build
           libeigen3-dev libgtest-dev libgmock-dev libbenchmark-dev
-          libstb-dev libcli11-dev nlohmann-json3-dev libgif-dev
+          libstb-dev libcli11-dev nlohmann-json3-dev libgif-dev libjpeg62-turbo-dev libspng-dev
           opencl-headers ocl-icd-opencl-dev pocl-opencl-icd
           python3 python3-venv)
 

@@ -199,15 +199,15 @@ TEST(SirenImageLoad, BadFilesGiveOneLineErrors) {
     std::ifstream in(dir / "p.png", std::ios::binary);
     std::vector<std::uint8_t> png((std::istreambuf_iterator<char>(in)), {});
     write_bytes(dir / "cut.png", {png.begin(), png.begin() + static_cast<long>(png.size() / 2)});
-    expect_load_error(dir / "cut.png", "truncated or corrupt PNG data");
+    expect_load_error(dir / "cut.png", "truncated PNG: the file ends early (libspng: end of stream)");
 
-    // stb_image would pad a cut JPEG with grey; the missing end marker gives it away.
+    // libjpeg pads a cut JPEG with grey and warns; the warning is an error here.
     const auto px = rgba_bytes(16, 16);
     ASSERT_TRUE(stbi_write_jpg((dir / "a.jpg").c_str(), 16, 16, 4, px.data(), 90));
     std::ifstream jin(dir / "a.jpg", std::ios::binary);
     std::vector<std::uint8_t> jpg((std::istreambuf_iterator<char>(jin)), {});
     write_bytes(dir / "cut.jpg", {jpg.begin(), jpg.end() - 40});
-    expect_load_error(dir / "cut.jpg", "truncated JPEG");
+    expect_load_error(dir / "cut.jpg", "truncated JPEG: the file ends early (libjpeg: Premature end of JPEG file)");
 }
 
 TEST(SirenImageResize, SizesAndRangeAndFit) {
