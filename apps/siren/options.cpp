@@ -21,6 +21,11 @@ constexpr std::int64_t kNoLimit = std::int64_t{1} << 40;
 
 std::string quoted(const std::string& text) { return "'" + text + "'"; }
 
+// Options that only training reads: --render-only refuses them.
+constexpr const char* kTrainingOnly[] = {"--image", "--max-pixels", "--train-size", "--steps",
+                                         "--lr", "--schedule", "--optimizer", "--batch",
+                                         "--seed", "--snapshot-every"};
+
 // A whole-string integer in [lo, hi]; "+5", " 5", "5x" and "1e3" are refused.
 std::int64_t parse_integer(const std::string& flag, const std::string& text, std::int64_t lo,
                            std::int64_t hi, const char* expected) {
@@ -63,7 +68,7 @@ std::string parse_choice(const std::string& flag, const std::string& text,
 
 // The raw text of every option, before conversion.
 struct RawOptions {
-    std::string backend = "auto", device, image, out, train_size, steps, lr, schedule = "cosine",
+    std::string backend = "auto", device, image, max_pixels, out, train_size, steps, lr, schedule = "cosine",
                 optimizer = "adam", hidden, layers, omega0, first_omega0, activation = "sine",
                 loss = "mse", batch = "full", seed, snapshot_every, resume, render_only;
     std::vector<std::string> renders, plugin_dirs;
@@ -79,7 +84,11 @@ void add_options(CLI::App& app, RawOptions& raw) {
     app.add_option("--plugin-dir", raw.plugin_dirs,
                    "Extra directory to search for backend plugins (repeatable)")
         ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
-    app.add_option("--image", raw.image, "Image to fit: PNG, JPEG, BMP, TGA or GIF");
+    app.add_option("--image", raw.image,
+                   "Image to fit: PNG, JPEG, GIF (first frame), BMP, TGA or binary PGM/PPM");
+    app.add_option("--max-pixels", raw.max_pixels,
+                   "Refuse images with more pixels than this (checked before decoding)")
+        ->default_str(std::to_string(std::int64_t{1} << 28));
     app.add_option("--out", raw.out, "Output directory (created if needed)");
     app.add_option("--train-size", raw.train_size,
                    "Resize the image to WxH before training, or 'full' to keep its size")
@@ -121,6 +130,7 @@ void add_options(CLI::App& app, RawOptions& raw) {
 
     const std::map<std::string, std::string> value_names = {
         {"backend", "NAME|auto"}, {"device", "N"}, {"plugin-dir", "DIR"}, {"image", "FILE"},
+        {"max-pixels", "N"},
         {"out", "DIR"}, {"train-size", "WxH|full"}, {"steps", "N"}, {"lr", "RATE"},
         {"schedule", "NAME"}, {"optimizer", "NAME"}, {"hidden", "N"}, {"layers", "N"},
         {"omega0", "W0"}, {"first-omega0", "W0"}, {"activation", "NAME"}, {"loss", "NAME"},
@@ -149,6 +159,9 @@ Options convert(const RawOptions& raw, const CLI::App& app) {
         o.device = static_cast<int>(parse_integer("--device", raw.device, 0, 1023,
                                                   "a device index"));
     o.image = raw.image;
+    if (given("--max-pixels"))
+        o.max_pixels = parse_integer("--max-pixels", raw.max_pixels, 1, kNoLimit,
+                                     "a positive integer");
     o.out = raw.out;
     o.resume = raw.resume;
     o.render_only = raw.render_only;
@@ -188,6 +201,15 @@ Options convert(const RawOptions& raw, const CLI::App& app) {
     if (o.list_backends) return o;
     if (!o.render_only.empty() && !o.resume.empty())
         throw UsageError("--render-only and --resume cannot be combined");
+    if (!o.render_only.empty()) {
+        // Silently ignoring them would let a user believe they changed the render.
+        std::string ignored;
+        for (const char* flag : kTrainingOnly)
+            if (o.was_given(flag)) ignored += (ignored.empty() ? "" : ", ") + std::string(flag);
+        if (!ignored.empty())
+            throw UsageError("--render-only renders a checkpoint without training; " + ignored +
+                             " would be ignored, remove them");
+    }
     if (o.out.empty()) throw UsageError("--out is required (the output directory)");
     if (o.render_only.empty() && o.image.empty())
         throw UsageError("--image is required (the image to fit)");

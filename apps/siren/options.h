@@ -36,6 +36,7 @@ struct Options {
     int device = 0;
     std::vector<std::string> plugin_dirs;
     std::string image;
+    std::int64_t max_pixels = std::int64_t{1} << 28;  // the image's pixel limit (image.h)
     std::string out;
     std::optional<Size> train_size;  // resize the image before training
     bool train_size_full = false;    // --train-size full: train at the image's own size

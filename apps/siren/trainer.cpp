@@ -41,9 +41,10 @@ void Trainer::prepare() {
     placement_ = open_device(options_.backend, options_.device, options_.plugin_dirs,
                              [this](const std::string& line) { note(line); });
     prepare_output_dir(options_.out);
-    source_ = load_image(options_.image, &source_info_);
+    source_ = load_image(options_.image, &source_info_, ImageLimits::for_pixels(options_.max_pixels));
     if (!options_.resume.empty()) {
         resume_ = nn::Checkpoint::read(options_.resume);
+        require_finite_tensors(*resume_, "");
         settings_ = settings_for_resume(options_, *resume_, source_.channels);
     } else {
         settings_ = settings_for_new_run(options_, source_.channels);
@@ -106,6 +107,7 @@ void Trainer::build_model() {
         for (std::int64_t s : list_snapshots(path("snapshots")))
             if (s <= start_step_) snapshot_steps_.push_back(s);
         last_checkpoint_step_ = start_step_;
+        last_checkpoint_path_ = options_.resume;
     } else {
         model_->initialize(settings_.seed);
         batch_rng_ = nn::Rng(settings_.seed ^ kBatchStream);
@@ -167,6 +169,7 @@ void Trainer::save_checkpoint(std::int64_t step) {
     nn::save_checkpoint(path("model.safetensors"), *model_, optimizer_.get(), step,
                         checkpoint_metadata(settings_, state_));
     last_checkpoint_step_ = step;
+    last_checkpoint_path_ = path("model.safetensors");
 }
 
 Trainer::Outcome Trainer::train() {
@@ -224,7 +227,7 @@ Trainer::Outcome Trainer::train() {
 void Trainer::report_divergence() const {
     const std::int64_t failed_step = step_ + 1;
     std::string kept = last_checkpoint_step_ >= 0
-                           ? path("model.safetensors") + " keeps the last good checkpoint (step " +
+                           ? last_checkpoint_path_ + " keeps the last good checkpoint (step " +
                                  std::to_string(last_checkpoint_step_) + ")"
                            : "no checkpoint had been saved yet (the first save is at step " +
                                  std::to_string(settings_.snapshot_every) + ")";

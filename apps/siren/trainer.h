@@ -73,6 +73,7 @@ private:
     std::int64_t start_step_ = 0;
     std::int64_t step_ = 0;
     std::int64_t last_checkpoint_step_ = -1;
+    std::string last_checkpoint_path_;  // where that checkpoint is: --resume's file until a save
     std::vector<std::int64_t> snapshot_steps_;
     std::vector<MetricRow> metrics_;
     double previous_elapsed_s_ = 0.0;
