@@ -1,0 +1,168 @@
+// anvil-siren's image decoders on hand-built files (image_craft.h): exact pixel values for
+// every accepted format and variant (palettes of 1 to 8 bits, top-down rows, run-length TGA,
+// 16-bit and odd-maxval PGM/PPM, GIF), the pixel and byte limits (a pipe included), and the
+// names of the temporary files a later run may remove.
+#include <gtest/gtest.h>
+
+#include <sys/stat.h>
+
+#include <cmath>
+#include <functional>
+#include <thread>
+
+#include "anvil/error.h"
+#include "image.h"
+#include "image_craft.h"
+#include "siren_test_util.h"
+#include "stale_temp_files.h"
+
+namespace anvil::siren::test {
+namespace {
+
+Image decode(const Bytes& bytes, ImageInfo* info = nullptr, ImageLimits limits = {}) {
+    return decode_image(bytes.data(), bytes.size(), "mem", limits, info);
+}
+
+// The image's first channel, row by row, as 0..255 (or 0..full) integers.
+std::vector<int> levels(const Image& image, float full = 255.0f) {
+    std::vector<int> out;
+    for (int y = 0; y < image.height; ++y)
+        for (int x = 0; x < image.width; ++x)
+            out.push_back(static_cast<int>(std::lround(image.at(x, y, 0) * full)));
+    return out;
+}
+
+TEST(SirenImageDecode, BmpPalettesTopDownAndTrueColour) {
+    ImageInfo info;
+    // 8-bit indices into a 4-entry grey table (0, 85, 170, 255); rows are stored bottom-up.
+    const Image p8 = decode(bmp_file(4, 2, 8, 4, {0, 1, 2, 3, 3, 3, 0, 0}), &info);
+    EXPECT_EQ(info.format, "BMP");
+    EXPECT_EQ(levels(p8), (std::vector<int>{255, 255, 0, 0, 0, 85, 170, 255}));
+    // 1-bit: most significant bit first, rows padded to 4 bytes.
+    const Image p1 = decode(bmp_file(10, 1, 1, 2, {0b10110000, 0b01000000, 0, 0}));
+    EXPECT_EQ(levels(p1), (std::vector<int>{255, 0, 255, 255, 0, 0, 0, 0, 0, 255}));
+    // 4-bit
+    const Image p4 = decode(bmp_file(3, 1, 4, 16, {0x0F, 0x10, 0, 0}));
+    EXPECT_EQ(levels(p4), (std::vector<int>{0, 255, 17}));
+    // 24-bit BGR, negative height: the first row stored is the top one.
+    const Image rgb = decode(bmp_file(2, -2, 24, 0, {1, 2, 3, 4, 5, 6, 0, 0, 7, 8, 9, 10, 11, 12, 0, 0}));
+    ASSERT_EQ(rgb.channels, 3);
+    EXPECT_FLOAT_EQ(rgb.at(0, 0, 0), 3 / 255.0f);  // R of the first stored pixel
+    EXPECT_FLOAT_EQ(rgb.at(1, 0, 2), 4 / 255.0f);  // B of the second
+    EXPECT_FLOAT_EQ(rgb.at(0, 1, 1), 8 / 255.0f);
+}
+
+TEST(SirenImageDecode, TgaRunLengthColourMapAndTrueColour) {
+    ImageInfo info;
+    // Grey run-length: a pixel of 90 repeated 4 times, then 2 literal pixels; bottom row first.
+    const Image rle = decode(tga_file(3, 2, 11, 8, 0, {0x83, 90, 0x01, 10, 250}), &info);
+    EXPECT_EQ(info.format, "TGA");
+    ASSERT_EQ(rle.channels, 1);
+    EXPECT_EQ(levels(rle), (std::vector<int>{90, 10, 250, 90, 90, 90}));
+    // Colour-mapped: a 3-entry grey map (0, 127, 255).
+    const Image mapped = decode(tga_file(3, 2, 1, 8, 3, {0, 1, 2, 2, 1, 0}));
+    EXPECT_EQ(levels(mapped), (std::vector<int>{255, 127, 0, 0, 127, 255}));
+    // True colour BGR.
+    const Image rgb = decode(tga_file(1, 1, 2, 24, 0, {10, 20, 30}));
+    ASSERT_EQ(rgb.channels, 3);
+    EXPECT_FLOAT_EQ(rgb.at(0, 0, 0), 30 / 255.0f);
+    EXPECT_FLOAT_EQ(rgb.at(0, 0, 2), 10 / 255.0f);
+}
+
+TEST(SirenImageDecode, PnmScalesByMaxvalIncludingSixteenBits) {
+    ImageInfo info;
+    const Image pgm = decode(pnm_file('5', 3, 1, 1000, {0, 0, 3, 232, 1, 244}), &info);
+    EXPECT_EQ(info.format, "PGM");
+    EXPECT_EQ(info.bits, 16);
+    EXPECT_EQ(levels(pgm, 1000.0f), (std::vector<int>{0, 1000, 500}));
+    const Image ppm = decode(pnm_file('6', 1, 1, 100, {100, 50, 0}), &info);
+    EXPECT_EQ(info.format, "PPM");
+    ASSERT_EQ(ppm.channels, 3);
+    EXPECT_FLOAT_EQ(ppm.at(0, 0, 1), 0.5f);
+    // Comments and any whitespace between the fields.
+    const std::string commented = "P5 # a comment\n2\t# another\n1 255\n";
+    Bytes c(commented.begin(), commented.end());
+    c.insert(c.end(), {7, 200});
+    EXPECT_EQ(levels(decode(c)), (std::vector<int>{7, 200}));
+}
+
+TEST(SirenImageDecode, GifAndPngPalettes) {
+    ImageInfo info;
+    const Image gif = decode(gif_file(3, 2, 4, {0, 1, 2, 3, 2, 1}), &info);
+    EXPECT_EQ(info.format, "GIF");
+    EXPECT_EQ(levels(gif), (std::vector<int>{0, 85, 170, 255, 170, 85}));
+    // A GIF with 200 colours: 8-bit codes.
+    Bytes many(200);
+    for (std::size_t i = 0; i < many.size(); ++i) many[i] = static_cast<std::uint8_t>(199 - i);
+    const Image wide = decode(gif_file(20, 10, 200, many));
+    EXPECT_EQ(levels(wide)[0], 255);
+    EXPECT_EQ(levels(wide)[199], 0);
+    // 2-bit palette PNG: indices 0 1 2 3 1 packed into one byte and a half.
+    const Image png = decode(png_file(5, 1, 2, 3, {0, 0b00011011, 0b01000000},
+                                      {0, 0, 0, 50, 50, 50, 100, 100, 100, 255, 255, 255}),
+                             &info);
+    EXPECT_EQ(info.format, "PNG");
+    EXPECT_EQ(levels(png), (std::vector<int>{0, 50, 100, 255, 50}));
+}
+
+void expect_error(const std::function<void()>& f, const std::string& message) {
+    try {
+        f();
+        ADD_FAILURE() << "no error, expected: " << message;
+    } catch (const Error& e) {
+        EXPECT_EQ(std::string(e.what()), message);
+    }
+}
+
+TEST(SirenImageDecode, PixelLimitIsCheckedFromTheHeader) {
+    ImageLimits small;
+    small.max_pixels = 11;
+    const Bytes pgm = pnm_file('5', 4, 3, 255, Bytes(12, 9));
+    expect_error([&] { decode(pgm, nullptr, small); },
+                 "[image] mem: PGM header declares a 4x3 image (12 pixels), over the limit of 11 "
+                 "pixels; --max-pixels raises it");
+    small.max_pixels = 12;
+    EXPECT_EQ(decode(pgm, nullptr, small).pixel_count(), 12);
+    // --max-pixels N lets the file be as large as an uncompressed 16-bit RGBA image of N pixels.
+    EXPECT_EQ(ImageLimits::for_pixels(10).max_file_bytes, std::int64_t{1} << 30);
+    EXPECT_EQ(ImageLimits::for_pixels(std::int64_t{1} << 30).max_file_bytes, std::int64_t{8} << 30);
+}
+
+TEST(SirenImageDecode, ByteLimitForFilesAndPipes) {
+    TempDir dir;
+    const Bytes pgm = pnm_file('5', 20, 10, 255, Bytes(200, 1));
+    write_file(dir / "a.pgm", pgm);
+    ImageLimits limits;
+    limits.max_file_bytes = 100;
+    expect_error([&] { load_image(dir / "a.pgm", nullptr, limits); },
+                 "[image] " + dir / "a.pgm" +
+                     ": larger than the limit of 100 B for an image file (--max-pixels raises it)");
+    // A pipe has no size: the read stops at the limit.
+    const std::string fifo = dir / "pipe";
+    ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+    std::thread writer([&] { write_file(fifo, Bytes(1000, 'x')); });
+    expect_error([&] { load_image(fifo, nullptr, limits); },
+                 "[image] " + fifo + ": larger than the limit of 100 B for an image file "
+                                     "(--max-pixels raises it)");
+    writer.join();
+    limits.max_file_bytes = pgm.size();
+    EXPECT_EQ(load_image(dir / "a.pgm", nullptr, limits).width, 20);
+}
+
+TEST(SirenStaleTempFiles, RecognisesOnlyTheAppsOwnPattern) {
+    long pid = 0;
+    EXPECT_TRUE(is_own_temp_file(".model.safetensors.tmp-123-4", &pid));
+    EXPECT_EQ(pid, 123);
+    for (const char* own : {".metrics.csv.tmp-1-0", ".summary.json.tmp-9-9", ".timeline.gif.tmp-5-1",
+                            ".render_64x48.png.tmp-7-2", ".step_000120.png.tmp-8-0",
+                            ".reconstruction.png.tmp-2-2", ".timeline.png.tmp-3-3"})
+        EXPECT_TRUE(is_own_temp_file(own, &pid)) << own;
+    for (const char* other : {"model.safetensors.tmp-123-4", ".model.safetensors.tmp-123",
+                              ".model.safetensors.tmp--4", ".notes.txt.tmp-1-1",
+                              ".model.safetensors.tmp-12a-4", ".render_x.png.tmp-1-1",
+                              ".step_.png.tmp-1-1", ".model.safetensors"})
+        EXPECT_FALSE(is_own_temp_file(other, &pid)) << other;
+}
+
+}  // namespace
+}  // namespace anvil::siren::test
