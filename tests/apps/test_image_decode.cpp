@@ -105,6 +105,24 @@ TEST(SirenImageDecode, GifAndPngPalettes) {
     EXPECT_EQ(levels(png), (std::vector<int>{0, 50, 100, 255, 50}));
 }
 
+// Over 64 MiB in one IDAT chunk: libspng refuses a chunk limit above its cache limit, so the
+// limits must grow with the file (this file once failed with "libspng: invalid argument").
+TEST(SirenImageDecode, PngLargerThanTheChunkCache) {
+    const std::uint32_t side = 2900;  // 16-bit RGBA: 8 bytes a pixel, 67 MB of pixel data
+    Bytes rows;
+    rows.reserve((side * 8 + 1) * static_cast<std::size_t>(side));
+    for (std::uint32_t y = 0; y < side; ++y) {
+        rows.push_back(0);
+        for (std::uint32_t x = 0; x < side; ++x)
+            rows.insert(rows.end(), {static_cast<std::uint8_t>(y), 0, 0, 0, 0, 0, 255, 255});
+    }
+    const Bytes png = png_file(side, side, 16, 6, rows);
+    ASSERT_GT(png.size(), std::size_t{64} << 20);
+    const Image image = decode(png);
+    EXPECT_EQ(image.width, static_cast<int>(side));
+    EXPECT_FLOAT_EQ(image.at(0, 7, 0), 7 * 256 / 65535.0f);
+}
+
 void expect_error(const std::function<void()>& f, const std::string& message) {
     try {
         f();
