@@ -105,6 +105,23 @@ TEST(SirenImageDecode, GifAndPngPalettes) {
     EXPECT_EQ(levels(png), (std::vector<int>{0, 50, 100, 255, 50}));
 }
 
+// libjpeg warnings that do not mean damaged data leave the image usable: here an unknown JFIF
+// major version. (Damage and truncation are errors: test_cli_bad_inputs.cpp.)
+TEST(SirenImageDecode, JpegHarmlessWarningIsNotAnError) {
+    Bytes grey(64);
+    for (std::size_t i = 0; i < grey.size(); ++i) grey[i] = static_cast<std::uint8_t>(i * 4);
+    Bytes jpeg = jpeg_file(8, 8, 1, grey, 95);
+    const std::size_t app0 = find_marker(jpeg, 0xE0);
+    ASSERT_NE(app0, std::string::npos);
+    ASSERT_EQ(std::string(jpeg.begin() + static_cast<long>(app0) + 4, jpeg.begin() + static_cast<long>(app0) + 8), "JFIF");
+    jpeg[app0 + 9] = 2;  // JFIF 2.x
+    ImageInfo info;
+    const Image image = decode(jpeg, &info);
+    EXPECT_EQ(info.format, "JPEG");
+    EXPECT_EQ(image.channels, 3);  // stb_image_write stores YCbCr even for grey input
+    EXPECT_NEAR(image.at(5, 2, 0), (2 * 8 + 5) * 4 / 255.0f, 6 / 255.0f);
+}
+
 // Over 64 MiB in one IDAT chunk: libspng refuses a chunk limit above its cache limit, so the
 // limits must grow with the file (this file once failed with "libspng: invalid argument").
 TEST(SirenImageDecode, PngLargerThanTheChunkCache) {
