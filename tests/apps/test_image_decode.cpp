@@ -4,10 +4,12 @@
 // names of the temporary files a later run may remove.
 #include <gtest/gtest.h>
 
+#include <spng.h>
 #include <sys/stat.h>
 
 #include <cmath>
 #include <functional>
+#include <memory>
 #include <thread>
 
 #include "anvil/error.h"
@@ -138,6 +140,40 @@ TEST(SirenImageDecode, PngLargerThanTheChunkCache) {
     const Image image = decode(png);
     EXPECT_EQ(image.width, static_cast<int>(side));
     EXPECT_FLOAT_EQ(image.at(0, 7, 0), 7 * 256 / 65535.0f);
+}
+
+// Palette PNGs are decoded to packed indices and looked up by anvil (to check each index):
+// that must hold for an Adam7-interlaced file too (encoded here by libspng itself).
+TEST(SirenImageDecode, InterlacedPalettePng) {
+    const int w = 13, h = 9, bits = 2, row = (w * bits + 7) / 8;
+    std::vector<int> index(static_cast<std::size_t>(w * h));
+    Bytes packed(static_cast<std::size_t>(row * h), 0);
+    for (int i = 0; i < w * h; ++i) {
+        index[static_cast<std::size_t>(i)] = (i * 7 + i / 5) % 4;
+        const int x = i % w, y = i / w;
+        packed[static_cast<std::size_t>(y * row + x * bits / 8)] |=
+            static_cast<std::uint8_t>(index[static_cast<std::size_t>(i)] << (8 - bits - x * bits % 8));
+    }
+    std::unique_ptr<spng_ctx, void (*)(spng_ctx*)> ctx(spng_ctx_new(SPNG_CTX_ENCODER), spng_ctx_free);
+    spng_set_option(ctx.get(), SPNG_ENCODE_TO_BUFFER, 1);
+    spng_ihdr ihdr{static_cast<std::uint32_t>(w), static_cast<std::uint32_t>(h), bits, 3, 0, 0, 1};
+    spng_set_ihdr(ctx.get(), &ihdr);
+    spng_plte plte{};
+    plte.n_entries = 4;
+    for (std::uint8_t i = 0; i < 4; ++i)
+        plte.entries[i] = {static_cast<std::uint8_t>(i * 80), static_cast<std::uint8_t>(i * 80),
+                           static_cast<std::uint8_t>(i * 80), 255};
+    spng_set_plte(ctx.get(), &plte);
+    ASSERT_EQ(spng_encode_image(ctx.get(), packed.data(), packed.size(), SPNG_FMT_PNG,
+                                SPNG_ENCODE_FINALIZE), 0);
+    std::size_t size = 0;
+    int error = 0;
+    std::unique_ptr<void, void (*)(void*)> png(spng_get_png_buffer(ctx.get(), &size, &error), std::free);
+    ASSERT_TRUE(png) << error;
+    const Image image = decode_image(static_cast<const std::uint8_t*>(png.get()), size, "mem");
+    std::vector<int> want;
+    for (const int i : index) want.push_back(i * 80);
+    EXPECT_EQ(levels(image), want);
 }
 
 void expect_error(const std::function<void()>& f, const std::string& message) {
