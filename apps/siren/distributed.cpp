@@ -77,7 +77,7 @@ std::int64_t batch_share(std::int64_t batch, int width, int height, int rank, in
 
 std::uint64_t batch_seed(std::uint64_t seed, int rank, int size, std::int64_t start_step) {
     constexpr std::uint64_t kBatchStream = 0x9E3779B97F4A7C15ull;  // as trainer.cpp's
-    if (size == 1 && start_step == 0) return seed ^ kBatchStream;
+    if (size == 1) return seed ^ kBatchStream;
     // splitmix64 finaliser over (seed, size, rank, start step): distinct streams per rank.
     std::uint64_t z = seed ^ kBatchStream;
     for (std::uint64_t v : {static_cast<std::uint64_t>(size), static_cast<std::uint64_t>(rank),
