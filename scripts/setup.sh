@@ -8,10 +8,13 @@ build_dir=${1:-build}
 
 # The OpenCL backend builds against opencl-headers and ocl-icd-opencl-dev (the ICD loader);
 # pocl-opencl-icd is the OpenCL device its tests run on (PoCL: OpenCL 3.0 on the CPU).
+# qemu-user runs the cpu backend's ISA-variant test on emulated older CPUs (Haswell, Nehalem);
+# libdnnl-dev and libblis-openmp-dev are only for anvil-bench-gemm's side-by-side comparison.
 packages=(build-essential cmake ninja-build
           libeigen3-dev libgtest-dev libgmock-dev libbenchmark-dev
           libstb-dev libcli11-dev nlohmann-json3-dev libgif-dev
           opencl-headers ocl-icd-opencl-dev pocl-opencl-icd
+          qemu-user libdnnl-dev libblis-openmp-dev
           python3 python3-venv)
 
 missing=()
