@@ -8,10 +8,16 @@ build_dir=${1:-build}
 
 # The OpenCL backend builds against opencl-headers and ocl-icd-opencl-dev (the ICD loader);
 # pocl-opencl-icd is the OpenCL device its tests run on (PoCL: OpenCL 3.0 on the CPU).
+# clang and libclang-rt-14-dev (its sanitizer runtimes and libFuzzer) build the sanitizer job
+# and the fuzzers (scripts/test-sanitizers.sh).
+# qemu-user runs the cpu backend's ISA-variant test on emulated older CPUs (Haswell, Nehalem);
+# libdnnl-dev and libblis-openmp-dev are only for anvil-bench-gemm's side-by-side comparison.
 packages=(build-essential cmake ninja-build
           libeigen3-dev libgtest-dev libgmock-dev libbenchmark-dev
           libstb-dev libcli11-dev nlohmann-json3-dev libgif-dev libjpeg62-turbo-dev libspng-dev
           opencl-headers ocl-icd-opencl-dev pocl-opencl-icd
+          clang libclang-rt-14-dev
+          qemu-user libdnnl-dev libblis-openmp-dev
           python3 python3-venv)
 
 missing=()

@@ -70,7 +70,8 @@ std::string parse_choice(const std::string& flag, const std::string& text,
 struct RawOptions {
     std::string backend = "auto", device, image, max_pixels, out, train_size, steps, lr, schedule = "cosine",
                 optimizer = "adam", hidden, layers, omega0, first_omega0, activation = "sine",
-                loss = "mse", batch = "full", seed, snapshot_every, resume, render_only;
+                loss = "mse", batch = "full", seed, snapshot_every, resume, render_only,
+                distributed = "auto";
     std::vector<std::string> renders, plugin_dirs;
     bool list_backends = false, quiet = false;
 };
@@ -125,6 +126,9 @@ void add_options(CLI::App& app, RawOptions& raw) {
     app.add_option("--resume", raw.resume, "Continue training from a checkpoint");
     app.add_option("--render-only", raw.render_only,
                    "Render from a checkpoint without training (to --out)");
+    app.add_option("--distributed", raw.distributed,
+                   "Data-parallel training: auto (mpi under mpirun, else none), none, mpi, nccl")
+        ->default_str("auto");
     app.add_flag("--list-backends", raw.list_backends, "List backends and exit");
     app.add_flag("--quiet", raw.quiet, "No progress output");
 
@@ -135,7 +139,7 @@ void add_options(CLI::App& app, RawOptions& raw) {
         {"schedule", "NAME"}, {"optimizer", "NAME"}, {"hidden", "N"}, {"layers", "N"},
         {"omega0", "W0"}, {"first-omega0", "W0"}, {"activation", "NAME"}, {"loss", "NAME"},
         {"batch", "N|full"}, {"seed", "N"}, {"snapshot-every", "N"}, {"render", "WxH"},
-        {"resume", "CKPT"}, {"render-only", "CKPT"}};
+        {"resume", "CKPT"}, {"render-only", "CKPT"}, {"distributed", "NAME"}};
     for (CLI::Option* opt : app.get_options()) {
         const auto& names = opt->get_lnames();
         if (names.empty()) continue;
@@ -179,6 +183,7 @@ Options convert(const RawOptions& raw, const CLI::App& app) {
         o.first_omega0 = parse_positive("--first-omega0", raw.first_omega0);
     o.activation = parse_choice("--activation", raw.activation, {"sine", "relu", "tanh"});
     o.loss = parse_choice("--loss", raw.loss, {"mse", "bce"});
+    o.distributed = parse_choice("--distributed", raw.distributed, {"auto", "none", "mpi", "nccl"});
 
     if (given("--steps"))
         o.steps = parse_integer("--steps", raw.steps, 1, kNoLimit,

@@ -59,6 +59,8 @@ struct Options {
     std::uint64_t seed = 0;
     std::optional<std::int64_t> snapshot_every;  // default: steps / 10
     bool quiet = false;
+    // Data parallelism (docs/distributed.md): auto = mpi when launched by mpirun, else none.
+    std::string distributed = "auto";
 
     // The long names of the options the user gave ("--hidden"): on --resume and
     // --render-only the checkpoint's settings apply unless the user asked for others.

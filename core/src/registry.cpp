@@ -74,8 +74,7 @@ void Registry::register_factory(int abi_version, Backend* (*factory)()) noexcept
                         fail(LoadOutcome::duplicate, "backend '" + name +
                                                          "' is already registered by " +
                                                          impl_->backend_origins[i]);
-                        // Keep the duplicate alive: its code may still be referenced.
-                        (void)backend.release();
+                        impl_->refused.push_back(std::move(backend));  // see Impl::refused
                         break;
                     }
                 }

@@ -19,6 +19,12 @@ struct Registry::Impl {
     mutable std::recursive_mutex mutex;
     std::vector<std::unique_ptr<Backend>> backends;
     std::vector<std::string> backend_origins;  // the file each backend came from
+    // Backends refused as duplicates of a registered name. They live as long as the registered
+    // ones (for ever) rather than being destroyed at once: a duplicate is usually a second
+    // copy of the same plugin, and its destructor could release process-wide driver state
+    // (a CUDA context, an OpenCL platform) that the registered twin still uses. Owned here,
+    // they are not leaks (LeakSanitizer used to report each one, issue 13).
+    std::vector<std::unique_ptr<Backend>> refused;
     std::vector<LoadAttempt> attempts;
     std::vector<SearchDirectory> directories;
     std::set<std::string> loaded_paths;  // canonical paths already dlopen'ed

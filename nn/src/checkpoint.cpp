@@ -118,10 +118,13 @@ void save_checkpoint(const std::string& path, const Mlp& model, const Optimizer*
 }
 
 Checkpoint Checkpoint::read(const std::string& path) {
+    return decode(detail::read_file_bytes(path, "checkpoint"), path);
+}
+
+Checkpoint Checkpoint::decode(const std::vector<std::byte>& bytes, const std::string& path) {
     Checkpoint ck;
     ck.path_ = path;
-    ck.file_ = detail::decode_safetensors_tagged(detail::read_file_bytes(path, "checkpoint"),
-                                                 "checkpoint", path);
+    ck.file_ = detail::decode_safetensors_tagged(bytes, "checkpoint", path);
     const MetadataReader meta(ck.file_.metadata, "[checkpoint] " + path + ": ");
     if (meta.text("format") != kFormat)
         meta.fail("not an anvil checkpoint: metadata 'format' is '" + meta.text("format") +

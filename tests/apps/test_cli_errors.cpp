@@ -15,6 +15,7 @@
 
 #include "anvil/nn/checkpoint.h"
 #include "siren_test_util.h"
+#include "support/sanitizer.h"
 
 namespace anvil::siren::test {
 namespace {
@@ -237,6 +238,10 @@ TEST(SirenDivergence, StopsKeepsLastGoodCheckpointAndSuggestsLowerLr) {
 // the process) surfaces as anvil::OutOfMemoryError: the message says how much was asked and
 // suggests --batch.
 TEST(SirenOutOfMemory, ReportsTheRequestAndSuggestsBatch) {
+#ifdef ANVIL_TEST_ASAN
+    GTEST_SKIP() << "cannot run under AddressSanitizer: its shadow memory needs terabytes of "
+                    "address space, so the binary cannot start under ulimit -v";
+#endif
     TempDir dir;
     const std::string image = write_pattern_png(dir, "p.png", 16, 16);
     // 1024x1024 pixels full batch: each (N, 64) layer output alone is 256 MiB.

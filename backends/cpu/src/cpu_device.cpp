@@ -66,9 +66,9 @@ bool CpuDevice::supports(Op op, DType dtype) const {
 }
 
 std::string CpuBackend::description() const {
-    return "host CPU: Eigen " + std::to_string(EIGEN_WORLD_VERSION) + "." +
-           std::to_string(EIGEN_MAJOR_VERSION) + " GEMM, OpenMP-parallel " + simd_level() +
-           " kernels, fused SIREN composites";
+    return "host CPU: packed " + simd_level() + " GEMM, OpenMP-parallel " + simd_level() +
+           " kernels (Eigen " + std::to_string(EIGEN_WORLD_VERSION) + "." +
+           std::to_string(EIGEN_MAJOR_VERSION) + " element math), fused SIREN composites";
 }
 
 std::shared_ptr<Device> CpuBackend::create_device(int) { return std::make_shared<CpuDevice>(); }

@@ -36,6 +36,9 @@ public:
     // offsets out of range, unknown dtype, not an anvil checkpoint, missing tensor, shape
     // mismatch).
     static Checkpoint read(const std::string& path);
+    // The same from bytes in memory (a file's whole contents); `origin` stands for the path in
+    // messages and path(). The fuzzer's entry point (tests/fuzz/fuzz_checkpoint.cpp).
+    static Checkpoint decode(const std::vector<std::byte>& bytes, const std::string& origin);
 
     const std::string& path() const { return path_; }
     // The architecture stored in the file: build the model for render-only from this.

@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# The sanitizer job (docs/reliability.md): builds the whole suite and the fuzzers with clang,
+# AddressSanitizer + LeakSanitizer + UndefinedBehaviorSanitizer at -O1, every finding fatal,
+# then runs ctest there (the fuzzers' smoke runs included). scripts/test.sh calls it after the
+# normal build's ctest. The CUDA backend is not part of it: nvcc compiles host code with its
+# own host compiler and cannot build an ASan-instrumented plugin sensibly, and no GPU is here.
+#   scripts/test-sanitizers.sh [BUILD_DIR]      (default build-sanitize)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+build_dir=${1:-build-sanitize}
+# The checkpoint interop tests use the venv that scripts/setup.sh made for the normal build.
+python=${ANVIL_TEST_PYTHON:-$PWD/build/pyenv/bin/python3}
+launcher=()
+if command -v ccache >/dev/null; then
+  launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
+fi
+
+start=$(date +%s)
+# -DNDEBUG: the code under test is the code that ships. -gline-tables-only: file:line in the
+# reports at a fraction of -g's build cost. Benchmarks are not tests, so they are left out.
+cmake -S . -B "$build_dir" -G Ninja -DCMAKE_CXX_COMPILER=clang++ "${launcher[@]}" \
+  -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+  -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -gline-tables-only -DNDEBUG" \
+  -DANVIL_SANITIZE=ON -DANVIL_FUZZ=ON -DANVIL_CUDA=OFF -DANVIL_BUILD_BENCH=OFF \
+  -DANVIL_TEST_PYTHON="$python"
+cmake --build "$build_dir" --parallel "$(nproc)"
+scripts/build-reference-plugin.sh "$build_dir"
+built=$(date +%s)
+
+# LeakSanitizer is on by default with ASan on Linux; said here so that nobody wonders.
+export ASAN_OPTIONS=detect_leaks=1:strict_string_checks=1:check_initialization_order=1
+export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+(cd "$build_dir" && ctest --output-on-failure --timeout 900 -j "$(nproc)")
+done_at=$(date +%s)
+echo "test-sanitizers: build $((built - start)) s, ctest $((done_at - built)) s"
