@@ -44,6 +44,16 @@ double required_double(const nn::Checkpoint& c, const std::string& key, double l
     return v;
 }
 
+// nn's own message for an unknown name does not say where the name came from.
+nn::ScheduleKind required_schedule(const nn::Checkpoint& c) {
+    const std::string text = required(c, "train.schedule");
+    try {
+        return nn::parse_schedule(text);
+    } catch (const Error&) {
+        bad_checkpoint(c, "bad train.schedule '" + text + "' in its metadata");
+    }
+}
+
 template <typename T>
 void require_finite(const nn::Checkpoint& c, const nn::HostTensor& t) {
     const std::size_t n = t.data.size() / sizeof(T);
@@ -113,7 +123,7 @@ TrainSettings settings_for_resume(const Options& o, const nn::Checkpoint& c, int
     s.optimizer = o.was_given("--optimizer") ? nn::parse_optimizer(o.optimizer)
                                              : nn::parse_optimizer(c.optimizer());
     s.schedule = o.was_given("--schedule") ? nn::parse_schedule(o.schedule)
-                                           : nn::parse_schedule(required(c, "train.schedule"));
+                                           : required_schedule(c);
     s.lr = o.was_given("--lr") ? o.learning_rate()
                                : required_double(c, "train.lr", std::numeric_limits<double>::min());
     s.steps = o.was_given("--steps") ? o.steps : required_int(c, "train.steps", 1);

@@ -198,6 +198,7 @@ void BadInputFiles::make_checkpoints() {
     });
     variant("nan-lr.safetensors", [](auto& f) { f.metadata["train.lr"] = "nan"; });
     variant("bad-rng.safetensors", [](auto& f) { f.metadata["train.batch_rng"] = "12:zz"; });
+    variant("bad-schedule.safetensors", [](auto& f) { f.metadata["train.schedule"] = "zigzag"; });
     variant("negative-width.safetensors", [](auto& f) { f.metadata["train.width"] = "-16"; });
     put("empty.safetensors", {});
     std::error_code ec;

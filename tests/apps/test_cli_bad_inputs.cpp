@@ -165,6 +165,8 @@ const BadInput kBadInputs[] = {
      "[checkpoint] {d}/nan-lr.safetensors: bad train.lr 'nan' in its metadata"},
     {"ResumeBadRngState", resume("bad-rng.safetensors"), 1,
      "[checkpoint] {d}/bad-rng.safetensors: bad train.batch_rng '12:zz' in its metadata"},
+    {"ResumeUnknownSchedule", resume("bad-schedule.safetensors"), 1,
+     "[checkpoint] {d}/bad-schedule.safetensors: bad train.schedule 'zigzag' in its metadata"},
     {"RenderNegativeWidth", render("negative-width.safetensors"), 1,
      "[checkpoint] {d}/negative-width.safetensors: bad train.width '-16' in its metadata"},
     {"CheckpointEmpty", render("empty.safetensors"), 1,
