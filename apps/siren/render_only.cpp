@@ -26,7 +26,19 @@ int run_render_only(const Options& options) {
     const nn::MlpConfig config = config_for_render(options, checkpoint);
     const TrainState state = read_train_state(checkpoint);
     std::vector<Size> sizes = options.renders;
-    if (sizes.empty()) sizes.push_back({state.width, state.height});
+    if (sizes.empty()) {
+        // The size comes from the file, not the command line: a size too large to render is
+        // the checkpoint's fault (exit 1), not a --render the user did not give.
+        sizes.push_back({state.width, state.height});
+        try {
+            check_render_budget(sizes, static_cast<int>(config.out_features));
+        } catch (const UsageError& e) {
+            std::string why = e.what();
+            why.erase(0, why.find(" needs "));
+            throw Error("[checkpoint] " + options.render_only + ": rendering its training size " +
+                        sizes.front().to_string() + why);
+        }
+    }
     check_render_budget(sizes, static_cast<int>(config.out_features));
 
     nn::Mlp model(config, placement.device, checkpoint.dtype());

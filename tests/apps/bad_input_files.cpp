@@ -200,6 +200,10 @@ void BadInputFiles::make_checkpoints() {
     variant("bad-rng.safetensors", [](auto& f) { f.metadata["train.batch_rng"] = "12:zz"; });
     variant("bad-schedule.safetensors", [](auto& f) { f.metadata["train.schedule"] = "zigzag"; });
     variant("negative-width.safetensors", [](auto& f) { f.metadata["train.width"] = "-16"; });
+    variant("huge-size.safetensors", [](auto& f) {
+        f.metadata["train.width"] = "1000000";
+        f.metadata["train.height"] = "1000000";
+    });
     put("empty.safetensors", {});
     std::error_code ec;
     std::filesystem::create_directories(dir_ / "a-directory.safetensors", ec);

@@ -12,7 +12,9 @@
 #include <filesystem>
 #include <functional>
 
+#include "anvil/error.h"
 #include "bad_input_files.h"
+#include "budget.h"
 #include "image_craft.h"
 
 namespace anvil::siren::test {
@@ -31,8 +33,11 @@ struct BadInput {
 
 void PrintTo(const BadInput& input, std::ostream* os) { *os << input.name; }
 
+// {d}: the files' directory; {budget}: the host memory budget, which depends on the machine.
 std::string expand(std::string text, const std::string& dir) {
     for (std::size_t at; (at = text.find("{d}")) != std::string::npos;) text.replace(at, 3, dir);
+    if (const std::size_t at = text.find("{budget}"); at != std::string::npos)
+        text.replace(at, 8, format_bytes(host_memory_budget()));
     return text;
 }
 
@@ -169,6 +174,10 @@ const BadInput kBadInputs[] = {
      "[checkpoint] {d}/bad-schedule.safetensors: bad train.schedule 'zigzag' in its metadata"},
     {"RenderNegativeWidth", render("negative-width.safetensors"), 1,
      "[checkpoint] {d}/negative-width.safetensors: bad train.width '-16' in its metadata"},
+    {"RenderHugeTrainingSize", render("huge-size.safetensors"), 1,
+     "[checkpoint] {d}/huge-size.safetensors: rendering its training size 1000000x1000000 needs "
+     "7.28 TiB of host memory, over the budget of {budget} (half of this machine's RAM); ask for "
+     "a smaller size"},
     {"CheckpointEmpty", render("empty.safetensors"), 1,
      "[checkpoint] {d}/empty.safetensors: not a safetensors file (0 bytes, shorter than the 8-byte header length)"},
     {"CheckpointIsDirectory", render("a-directory.safetensors"), 1,
