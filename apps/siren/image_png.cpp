@@ -4,6 +4,7 @@
 #include <spng.h>
 
 #include <algorithm>
+#include <cstring>
 #include <memory>
 #include <vector>
 
@@ -67,6 +68,15 @@ Image decode_png(const ImageBytes& in, const ImageLimits& limits, ImageInfo& inf
     if (rc == 0) rc = spng_set_png_buffer(ctx.get(), in.data, in.size);
     spng_ihdr ihdr{};
     if (rc == 0) rc = spng_get_ihdr(ctx.get(), &ihdr);
+    if ((rc == SPNG_EWIDTH || rc == SPNG_EHEIGHT) && in.size >= 24 &&
+        std::memcmp(in.data + 12, "IHDR", 4) == 0) {
+        // A zero or oversized side: said the same way as for every other format.
+        auto be32 = [&](std::size_t at) {
+            return std::int64_t{in.data[at]} << 24 | std::int64_t{in.data[at + 1]} << 16 |
+                   std::int64_t{in.data[at + 2]} << 8 | std::int64_t{in.data[at + 3]};
+        };
+        check_dimensions(in.name, "PNG", be32(16), be32(20), limits);
+    }
     if (rc != 0) png_error(in.name, rc);
     check_dimensions(in.name, "PNG", ihdr.width, ihdr.height, limits);
 

@@ -66,7 +66,7 @@ const BadInput kBadInputs[] = {
     {"PgmZeroHeight", image("zero-height.pgm"), 1,
      "[image] {d}/zero-height.pgm: PGM header declares a 300x0 image; both sides must be at least 1 pixel"},
     {"PngZeroWidth", image("zero-width.png"), 1,
-     "[image] {d}/zero-width.png: corrupt PNG (libspng: invalid image width)"},
+     "[image] {d}/zero-width.png: PNG header declares a 0x6 image; both sides must be at least 1 pixel"},
     {"JpegZeroHeight", image("zero-height.jpg"), 1,
      "[image] {d}/zero-height.jpg: corrupt JPEG (libjpeg: Empty JPEG image (DNL not supported))"},
     {"GifZeroWidth", image("zero-width.gif"), 1,
