@@ -21,10 +21,6 @@ constexpr std::int64_t kNoLimit = std::int64_t{1} << 40;
 
 std::string quoted(const std::string& text) { return "'" + text + "'"; }
 
-// Options that only training reads: --render-only refuses them.
-constexpr const char* kTrainingOnly[] = {"--image", "--max-pixels", "--train-size", "--steps",
-                                         "--lr", "--schedule", "--optimizer", "--batch",
-                                         "--seed", "--snapshot-every"};
 
 // A whole-string integer in [lo, hi]; "+5", " 5", "5x" and "1e3" are refused.
 std::int64_t parse_integer(const std::string& flag, const std::string& text, std::int64_t lo,
@@ -209,7 +205,7 @@ Options convert(const RawOptions& raw, const CLI::App& app) {
     if (!o.render_only.empty()) {
         // Silently ignoring them would let a user believe they changed the render.
         std::string ignored;
-        for (const char* flag : kTrainingOnly)
+        for (const char* flag : kTrainingOnlyOptions)
             if (o.was_given(flag)) ignored += (ignored.empty() ? "" : ", ") + std::string(flag);
         if (!ignored.empty())
             throw UsageError("--render-only renders a checkpoint without training; " + ignored +

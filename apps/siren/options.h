@@ -72,6 +72,11 @@ struct Options {
     std::int64_t snapshot_interval() const;  // snapshot_every, or max(1, steps / 10)
 };
 
+// Options that only training reads: --render-only refuses them rather than ignore them.
+inline constexpr const char* kTrainingOnlyOptions[] = {
+    "--image", "--max-pixels", "--train-size", "--steps", "--lr",
+    "--schedule", "--optimizer", "--batch", "--seed", "--snapshot-every"};
+
 // The default training size when --train-size is not given: images larger than this
 // (either side) are scaled down to fit, keeping the aspect ratio. See docs/siren.md.
 constexpr int kDefaultTrainSide = 256;

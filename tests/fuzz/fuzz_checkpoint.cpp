@@ -37,6 +37,13 @@ const std::vector<std::vector<std::string>> kFlagSets = {
     {"--optimizer", "adam", "--train-size", "4x4", "--render", "3x2"},
 };
 
+// The flags --render-only refuses (options.h) are left out of its flag sets.
+bool training_only(const std::string& flag) {
+    for (const char* f : kTrainingOnlyOptions)
+        if (flag == f) return true;
+    return false;
+}
+
 Options options_for(bool render_only, const std::vector<std::string>& flags) {
     std::vector<std::string> args = {"anvil-siren", "--out", "fuzz-out"};
     if (render_only) {
@@ -44,7 +51,9 @@ Options options_for(bool render_only, const std::vector<std::string>& flags) {
     } else {
         args.insert(args.end(), {"--resume", "fuzz.safetensors", "--image", "fuzz.png"});
     }
-    args.insert(args.end(), flags.begin(), flags.end());
+    for (std::size_t i = 0; i + 1 < flags.size(); i += 2)  // each set is flag, value pairs
+        if (!render_only || !training_only(flags[i]))
+            args.insert(args.end(), {flags[i], flags[i + 1]});
     std::vector<char*> argv;
     for (std::string& a : args) argv.push_back(a.data());
     return *parse_options(static_cast<int>(argv.size()), argv.data());
@@ -53,6 +62,7 @@ Options options_for(bool render_only, const std::vector<std::string>& flags) {
 // anvil-siren --render-only, without writing files.
 void render_only(const nn::Checkpoint& checkpoint, const Options& options,
                  const std::shared_ptr<Device>& device) {
+    require_finite_tensors(checkpoint, "layers.");
     const nn::MlpConfig config = config_for_render(options, checkpoint);
     const TrainState state = read_train_state(checkpoint);
     std::vector<Size> sizes = options.renders;
@@ -66,6 +76,7 @@ void render_only(const nn::Checkpoint& checkpoint, const Options& options,
 // anvil-siren --resume up to the first step (Trainer::prepare and build_model).
 void resume(const nn::Checkpoint& checkpoint, const Options& options, int channels,
             const std::shared_ptr<Device>& device) {
+    require_finite_tensors(checkpoint, "");
     const TrainSettings settings = settings_for_resume(options, checkpoint, channels);
     nn::Mlp model(settings.config, device);
     const auto optimizer = nn::make_optimizer(settings.optimizer, model.parameters());
