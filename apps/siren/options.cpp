@@ -251,6 +251,12 @@ Size parse_size(const std::string& flag, const std::string& text) {
     return s;
 }
 
+bool is_training_only_flag(const std::string& flag) {
+    for (const char* own : kTrainingOnly)
+        if (flag == own) return true;
+    return false;
+}
+
 std::optional<Options> parse_options(int argc, char** argv) {
     CLI::App app{"anvil-siren: fits a SIREN (sine-activated MLP) to an image on any anvil "
                  "backend and renders it at any resolution.",

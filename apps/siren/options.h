@@ -83,6 +83,9 @@ constexpr std::int64_t kDefaultBatch = 16384;
 // for anything wrong: unknown option, missing value, zero/negative/non-numeric number, bad size.
 std::optional<Options> parse_options(int argc, char** argv);
 
+// Whether `flag` (e.g. "--steps") only matters to training; --render-only refuses these.
+bool is_training_only_flag(const std::string& flag);
+
 // "256x128" -> {256, 128}. Throws UsageError("<flag>: ...") unless both are integers in
 // [1, 1048576].
 Size parse_size(const std::string& flag, const std::string& text);
