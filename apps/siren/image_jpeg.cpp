@@ -1,8 +1,8 @@
 // JPEG through libjpeg-turbo (Debian's libjpeg62-turbo, fuzzed upstream in OSS-Fuzz) rather than
 // stb_image, whose Debian version overflows a heap buffer on a crafted Huffman table (nothings/stb
 // #1289, #1291). libjpeg reports errors by longjmp: each step that can fail runs in its own small
-// function holding only trivially destructible locals, and its warnings (premature end of data,
-// corrupt entropy data: a truncated or damaged file) are errors here.
+// function holding only trivially destructible locals, and its warnings that the data is cut or
+// damaged (premature end, corrupt entropy data) are errors here.
 #include <csetjmp>
 #include <cstdio>
 #include <vector>
@@ -39,9 +39,23 @@ JpegJob& job_of(j_common_ptr cinfo) { return *static_cast<JpegJob*>(cinfo->clien
     std::longjmp(job.jump, 1);
 }
 
-// msg_level < 0 is a warning about the data: fatal here. Trace messages (>= 0) are ignored.
+// msg_level < 0 is a warning. Those that say the data is cut or damaged (libjpeg would go on
+// with grey blocks) are fatal here; the others (an unknown JFIF version or Adobe transform, a
+// bad ICC marker that anvil does not read) and trace messages (>= 0) are ignored.
 void on_message(j_common_ptr cinfo, int msg_level) {
-    if (msg_level < 0) on_error(cinfo);
+    if (msg_level >= 0) return;
+    switch (cinfo->err->msg_code) {
+        case JWRN_ARITH_BAD_CODE:
+        case JWRN_BOGUS_PROGRESSION:
+        case JWRN_EXTRANEOUS_DATA:
+        case JWRN_HIT_MARKER:
+        case JWRN_HUFF_BAD_CODE:
+        case JWRN_JPEG_EOF:
+        case JWRN_MUST_RESYNC:
+            on_error(cinfo);
+        default:
+            return;
+    }
 }
 
 void on_progress(j_common_ptr cinfo) {

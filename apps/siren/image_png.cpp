@@ -3,6 +3,7 @@
 // checked against the limits before the pixel buffer is allocated.
 #include <spng.h>
 
+#include <algorithm>
 #include <memory>
 #include <vector>
 
@@ -12,8 +13,10 @@ namespace anvil::siren::detail {
 namespace {
 
 // Ancillary chunks (text, ICC profiles, ...) that libspng keeps in memory, at most; anvil
-// reads none of them.
+// reads none of them. libspng wants this limit at least as large as the chunk size limit.
 constexpr std::size_t kChunkCacheBytes = std::size_t{64} << 20;
+// PNG's own bound on a chunk's length.
+constexpr std::size_t kMaxChunkBytes = 0x7FFFFFFF;
 
 [[noreturn]] void png_error(const std::string& name, int rc) {
     const std::string reason = std::string("(libspng: ") + spng_strerror(rc) + ")";
@@ -57,7 +60,10 @@ Image decode_png(const ImageBytes& in, const ImageLimits& limits, ImageInfo& inf
     if (!ctx) throw std::bad_alloc();
     // A bad CRC in any chunk is an error, not a silently dropped ancillary chunk.
     int rc = spng_set_crc_action(ctx.get(), SPNG_CRC_ERROR, SPNG_CRC_ERROR);
-    if (rc == 0) rc = spng_set_chunk_limits(ctx.get(), in.size, kChunkCacheBytes);
+    // No chunk can be longer than the file; a file over 64 MiB may hold one IDAT that long.
+    const std::size_t chunk_limit = std::min(in.size, kMaxChunkBytes);
+    if (rc == 0)
+        rc = spng_set_chunk_limits(ctx.get(), chunk_limit, std::max(chunk_limit, kChunkCacheBytes));
     if (rc == 0) rc = spng_set_png_buffer(ctx.get(), in.data, in.size);
     spng_ihdr ihdr{};
     if (rc == 0) rc = spng_get_ihdr(ctx.get(), &ihdr);

@@ -82,7 +82,7 @@ const BadInput kBadInputs[] = {
      "[image] {d}/huge.pgm: PGM header declares a 100000x100000 image (10000000000 pixels), over the limit of 268435456 pixels; --max-pixels raises it"},
     {"TgaShortFileHugeDeclared", image("huge-short.tga"), 1,
      "[image] {d}/huge-short.tga: truncated TGA: 255x65535 pixels need more than the 48 bytes in the file"},
-    {"HdrHugeDeclared", image("radiance.hdr"), 1,
+    {"HdrRefused", image("radiance.hdr"), 1,
      "[image] {d}/radiance.hdr: unsupported format: Radiance HDR is not supported " ACCEPTED},
     {"OverMaxPixelsOption", image("good.png", {"--max-pixels", "100"}), 1,
      "[image] {d}/good.png: PNG header declares a 16x12 image (192 pixels), over the limit of 100 pixels; --max-pixels raises it"},

@@ -4,10 +4,12 @@
 // names of the temporary files a later run may remove.
 #include <gtest/gtest.h>
 
+#include <spng.h>
 #include <sys/stat.h>
 
 #include <cmath>
 #include <functional>
+#include <memory>
 #include <thread>
 
 #include "anvil/error.h"
@@ -103,6 +105,75 @@ TEST(SirenImageDecode, GifAndPngPalettes) {
                              &info);
     EXPECT_EQ(info.format, "PNG");
     EXPECT_EQ(levels(png), (std::vector<int>{0, 50, 100, 255, 50}));
+}
+
+// libjpeg warnings that do not mean damaged data leave the image usable: here an unknown JFIF
+// major version. (Damage and truncation are errors: test_cli_bad_inputs.cpp.)
+TEST(SirenImageDecode, JpegHarmlessWarningIsNotAnError) {
+    Bytes grey(64);
+    for (std::size_t i = 0; i < grey.size(); ++i) grey[i] = static_cast<std::uint8_t>(i * 4);
+    Bytes jpeg = jpeg_file(8, 8, 1, grey, 95);
+    const std::size_t app0 = find_marker(jpeg, 0xE0);
+    ASSERT_NE(app0, std::string::npos);
+    ASSERT_EQ(std::string(jpeg.begin() + static_cast<long>(app0) + 4, jpeg.begin() + static_cast<long>(app0) + 8), "JFIF");
+    jpeg[app0 + 9] = 2;  // JFIF 2.x
+    ImageInfo info;
+    const Image image = decode(jpeg, &info);
+    EXPECT_EQ(info.format, "JPEG");
+    EXPECT_EQ(image.channels, 3);  // stb_image_write stores YCbCr even for grey input
+    EXPECT_NEAR(image.at(5, 2, 0), (2 * 8 + 5) * 4 / 255.0f, 6 / 255.0f);
+}
+
+// Over 64 MiB in one IDAT chunk: libspng refuses a chunk limit above its cache limit, so the
+// limits must grow with the file (this file once failed with "libspng: invalid argument").
+TEST(SirenImageDecode, PngLargerThanTheChunkCache) {
+    const std::uint32_t side = 2900;  // 16-bit RGBA: 8 bytes a pixel, 67 MB of pixel data
+    Bytes rows;
+    rows.reserve((side * 8 + 1) * static_cast<std::size_t>(side));
+    for (std::uint32_t y = 0; y < side; ++y) {
+        rows.push_back(0);
+        for (std::uint32_t x = 0; x < side; ++x)
+            rows.insert(rows.end(), {static_cast<std::uint8_t>(y), 0, 0, 0, 0, 0, 255, 255});
+    }
+    const Bytes png = png_file(side, side, 16, 6, rows);
+    ASSERT_GT(png.size(), std::size_t{64} << 20);
+    const Image image = decode(png);
+    EXPECT_EQ(image.width, static_cast<int>(side));
+    EXPECT_FLOAT_EQ(image.at(0, 7, 0), 7 * 256 / 65535.0f);
+}
+
+// Palette PNGs are decoded to packed indices and looked up by anvil (to check each index):
+// that must hold for an Adam7-interlaced file too (encoded here by libspng itself).
+TEST(SirenImageDecode, InterlacedPalettePng) {
+    const int w = 13, h = 9, bits = 2, row = (w * bits + 7) / 8;
+    std::vector<int> index(static_cast<std::size_t>(w * h));
+    Bytes packed(static_cast<std::size_t>(row * h), 0);
+    for (int i = 0; i < w * h; ++i) {
+        index[static_cast<std::size_t>(i)] = (i * 7 + i / 5) % 4;
+        const int x = i % w, y = i / w;
+        packed[static_cast<std::size_t>(y * row + x * bits / 8)] |=
+            static_cast<std::uint8_t>(index[static_cast<std::size_t>(i)] << (8 - bits - x * bits % 8));
+    }
+    std::unique_ptr<spng_ctx, void (*)(spng_ctx*)> ctx(spng_ctx_new(SPNG_CTX_ENCODER), spng_ctx_free);
+    spng_set_option(ctx.get(), SPNG_ENCODE_TO_BUFFER, 1);
+    spng_ihdr ihdr{static_cast<std::uint32_t>(w), static_cast<std::uint32_t>(h), bits, 3, 0, 0, 1};
+    spng_set_ihdr(ctx.get(), &ihdr);
+    spng_plte plte{};
+    plte.n_entries = 4;
+    for (std::uint8_t i = 0; i < 4; ++i)
+        plte.entries[i] = {static_cast<std::uint8_t>(i * 80), static_cast<std::uint8_t>(i * 80),
+                           static_cast<std::uint8_t>(i * 80), 255};
+    spng_set_plte(ctx.get(), &plte);
+    ASSERT_EQ(spng_encode_image(ctx.get(), packed.data(), packed.size(), SPNG_FMT_PNG,
+                                SPNG_ENCODE_FINALIZE), 0);
+    std::size_t size = 0;
+    int error = 0;
+    std::unique_ptr<void, void (*)(void*)> png(spng_get_png_buffer(ctx.get(), &size, &error), std::free);
+    ASSERT_TRUE(png) << error;
+    const Image image = decode_image(static_cast<const std::uint8_t*>(png.get()), size, "mem");
+    std::vector<int> want;
+    for (const int i : index) want.push_back(i * 80);
+    EXPECT_EQ(levels(image), want);
 }
 
 void expect_error(const std::function<void()>& f, const std::string& message) {
