@@ -16,7 +16,6 @@
 namespace anvil::siren {
 namespace {
 
-constexpr std::int64_t kMaxSide = 1 << 20;
 constexpr std::int64_t kNoLimit = std::int64_t{1} << 40;
 
 std::string quoted(const std::string& text) { return "'" + text + "'"; }

@@ -72,6 +72,9 @@ struct Options {
     std::int64_t snapshot_interval() const;  // snapshot_every, or max(1, steps / 10)
 };
 
+// The largest side of any image size anvil-siren accepts: --train-size, --render, and the
+// training size a checkpoint records (settings.cpp).
+constexpr std::int64_t kMaxSide = 1 << 20;
 // The default training size when --train-size is not given: images larger than this
 // (either side) are scaled down to fit, keeping the aspect ratio. See docs/siren.md.
 constexpr int kDefaultTrainSide = 256;

@@ -55,6 +55,9 @@ Options options_for(bool render_only, const std::vector<std::string>& flags) {
     return *parse_options(static_cast<int>(argv.size()), argv.data());
 }
 
+// Renders above this many pixels are skipped, for speed: the sizes come from the file.
+constexpr std::int64_t kMaxRenderPixels = 4096;
+
 // anvil-siren --render-only, without writing files.
 void render_only(const nn::Checkpoint& checkpoint, const Options& options,
                  const std::shared_ptr<Device>& device) {
@@ -65,13 +68,19 @@ void render_only(const nn::Checkpoint& checkpoint, const Options& options,
     check_render_budget(sizes, static_cast<int>(config.out_features));
     nn::Mlp model(config, device, checkpoint.dtype());
     checkpoint.restore_model(model);
-    render(model, 2, 2, extent_for(state.width, state.height), target_range(config));
+    const Extent extent = extent_for(state.width, state.height);
+    for (const Size& size : sizes)
+        if (std::int64_t{size.width} * size.height <= kMaxRenderPixels)
+            render(model, size.width, size.height, extent, target_range(config));
 }
 
 // anvil-siren --resume up to the first step (Trainer::prepare and build_model).
 void resume(const nn::Checkpoint& checkpoint, const Options& options, int channels,
             const std::shared_ptr<Device>& device) {
     const TrainSettings settings = settings_for_resume(options, checkpoint, channels);
+    // The size training resumes at (Trainer::load_training_image resizes the image to it).
+    if (settings.train_size && (settings.train_size->width < 1 || settings.train_size->height < 1))
+        std::abort();
     nn::Mlp model(settings.config, device);
     const auto optimizer = nn::make_optimizer(settings.optimizer, model.parameters());
     checkpoint.restore_model(model);
