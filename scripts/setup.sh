@@ -8,10 +8,13 @@ build_dir=${1:-build}
 
 # The OpenCL backend builds against opencl-headers and ocl-icd-opencl-dev (the ICD loader);
 # pocl-opencl-icd is the OpenCL device its tests run on (PoCL: OpenCL 3.0 on the CPU).
+# Open MPI (openmpi-bin: mpirun; libopenmpi-dev: the mpi communicator plugin) and iproute2
+# (the two-namespace test's "second host") are for the distributed tests (docs/distributed.md).
 packages=(build-essential cmake ninja-build
           libeigen3-dev libgtest-dev libgmock-dev libbenchmark-dev
           libstb-dev libcli11-dev nlohmann-json3-dev libgif-dev
           opencl-headers ocl-icd-opencl-dev pocl-opencl-icd
+          openmpi-bin libopenmpi-dev iproute2
           python3 python3-venv)
 
 missing=()
