@@ -337,13 +337,15 @@ int Trainer::run() {
     if (!resume_ && is_root()) save_snapshot(0);
     const Outcome outcome = train();
     if (outcome == Outcome::diverged) {
-        if (!is_root()) throw QuietExit{kExitError};  // rank 0 reports it
+        if (!is_root()) throw QuietExit{kExitOk};  // rank 0 reports it (QuietExit)
         write_text_file(path("metrics.csv"), format_metrics(metrics_));
         report_divergence();
     }
     check_parameters(step_);
     collect_batch_rngs();
-    if (!is_root()) return outcome == Outcome::interrupted ? kExitInterrupted : kExitOk;
+    // Rank 0 writes the outputs and exits with the job's status (130 when interrupted); an
+    // earlier non-zero exit here would make mpirun abort it halfway (QuietExit).
+    if (!is_root()) return kExitOk;
     if (outcome == Outcome::interrupted)
         note(std::string("anvil-siren: ") + interrupt_signal_name() + " at step " +
              std::to_string(step_) + ": writing the checkpoint and outputs, then exiting");
