@@ -5,8 +5,8 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
-#include <exception>
 #include <cstdio>
+#include <exception>
 #include <filesystem>
 
 #include "app.h"
