@@ -19,6 +19,9 @@ struct Registry::Impl {
     mutable std::recursive_mutex mutex;
     std::vector<std::unique_ptr<Backend>> backends;
     std::vector<std::string> backend_origins;  // the file each backend came from
+    // Per backend: its variant ("" when registered without one) and the variant's score.
+    std::vector<std::string> backend_variants;
+    std::vector<int> backend_scores;
     std::vector<LoadAttempt> attempts;
     std::vector<SearchDirectory> directories;
     std::set<std::string> loaded_paths;  // canonical paths already dlopen'ed
@@ -29,5 +32,7 @@ struct Registry::Impl {
 
 // Lower-cases ASCII, for case-insensitive backend names.
 std::string lower_ascii(std::string text);
+// The load report's words for a plugin built against another ANVIL_ABI_VERSION.
+std::string abi_mismatch_text(int abi_version);
 
 }  // namespace anvil
