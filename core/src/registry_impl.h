@@ -19,7 +19,8 @@ struct Registry::Impl {
     mutable std::recursive_mutex mutex;
     std::vector<std::unique_ptr<Backend>> backends;
     std::vector<std::string> backend_origins;  // the file each backend came from
-    // Backends refused as duplicates of a registered name. They live as long as the registered
+    // Backends refused as duplicates of a registered name, and variants replaced by a
+    // better-scoring one or refused for a wrong name. They live as long as the registered
     // ones (for ever) rather than being destroyed at once: a duplicate is usually a second
     // copy of the same plugin, and its destructor could release process-wide driver state
     // (a CUDA context, an OpenCL platform) that the registered twin still uses. Owned here,
