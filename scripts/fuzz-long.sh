@@ -7,6 +7,8 @@
 #   scripts/fuzz-long.sh RUNS [BUILD_DIR] [NAME...]   (build: scripts/test-sanitizers.sh;
 #                                                      default build-sanitize, every harness)
 # The machine may be shared: run it as `nice -n 19 scripts/fuzz-long.sh 10000000`.
+# FUZZ_LONG_SECONDS=S also stops each harness after S seconds, whichever comes first; the
+# summary then shows how many executions that was.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if [ $# -lt 1 ] || ! [[ $1 =~ ^[0-9]+$ ]]; then
@@ -28,6 +30,9 @@ if [ ${#names[@]} -eq 0 ]; then
 fi
 
 export OMP_NUM_THREADS=1
+# As in scripts/test-sanitizers.sh (which explains intercept_tls_get_addr=0).
+export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:intercept_tls_get_addr=0}
+export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 status=0
 summary=()
 for name in "${names[@]}"; do
@@ -39,7 +44,7 @@ for name in "${names[@]}"; do
   echo "fuzz-long: $name, $runs runs, log in $work/log"
   start=$(date +%s)
   rc=0
-  "$fuzzer" -runs="$runs" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
+  "$fuzzer" -runs="$runs" -max_total_time="${FUZZ_LONG_SECONDS:-0}" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
     -artifact_prefix="$work/" "${options[@]}" "$work/corpus" "tests/fuzz/corpus/$name" \
     > "$work/log" 2>&1 || rc=$?
   seconds=$(( $(date +%s) - start ))
@@ -47,10 +52,12 @@ for name in "${names[@]}"; do
   units=$(ls "$work/corpus" | wc -l)
   rate=$(( ${executed:-0} / (seconds > 0 ? seconds : 1) ))
   line="$name: ${executed:-?} executions in $seconds s ($rate/s), corpus $units new inputs, exit $rc"
+  [ "${executed:-0}" -ge "$runs" ] || line+=" (stopped by FUZZ_LONG_SECONDS before $runs)"
   [ "$rc" -eq 0 ] || { line+=" (FINDING: see $work/log)"; status=1; }
   echo "fuzz-long: $line"
   summary+=("$line")
 done
-echo "fuzz-long: $(date -u '+%Y-%m-%d %H:%M UTC'), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(nproc) CPUs"
+cpu="$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //') (model $(grep -m1 '^model\s' /proc/cpuinfo | cut -d: -f2 | tr -d ' '))"
+echo "fuzz-long: $(date -u '+%Y-%m-%d %H:%M UTC'), $cpu, $(getconf _NPROCESSORS_ONLN) CPUs"
 printf 'fuzz-long: %s\n' "${summary[@]}"
 exit $status

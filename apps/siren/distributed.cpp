@@ -175,7 +175,7 @@ void check_same_configuration(nn::Communicator& comm,
     if (comm.rank() == 0)
         throw UsageError("rank(s) " + ranks + " were started with other flags than rank 0 (" +
                          "their messages name the flag); start every rank with the same flags");
-    throw QuietExit{2};
+    throw QuietExit{0};
 }
 
 void agree_on_setup(nn::Communicator& comm, std::exception_ptr failure) {
@@ -201,7 +201,7 @@ void agree_on_setup(nn::Communicator& comm, std::exception_ptr failure) {
                              "anvil-siren: error: %g other rank(s) failed to start (their "
                              "messages say why); stopping\n",
                              counts[0]);
-            throw QuietExit{their_status};
+            throw QuietExit{comm.rank() == 0 ? their_status : 0};
         }
     }
     if (failure) std::rethrow_exception(failure);
@@ -235,7 +235,7 @@ void check_ranks_agree(nn::Communicator& comm, std::uint64_t value, const std::s
     comm.allreduce_sum(differs);
     const std::string ranks = rank_list(differs);
     if (ranks.empty()) return;
-    if (comm.rank() != 0) throw QuietExit{1};
+    if (comm.rank() != 0) throw QuietExit{0};
     throw Error("[distributed] " + what + " differs between rank 0 and rank(s) " + ranks +
                 " at step " + std::to_string(step) +
                 "; the ranks no longer train the same model, stopping");

@@ -17,7 +17,9 @@
 namespace anvil::siren {
 
 // Thrown on the ranks that only follow a failure another rank reports (so the job prints
-// each message once): main exits with `status` and prints nothing.
+// each message once): main exits with `status` and prints nothing. The other ranks use 0
+// while rank 0 exits with the failure's status: mpirun reports the first non-zero status
+// and aborts the job at once, which must not cut rank 0 short while it reports or writes.
 struct QuietExit {
     int status;
 };
@@ -65,13 +67,13 @@ std::uint64_t batch_seed(std::uint64_t seed, int rank, int size, std::int64_t st
 std::vector<std::pair<std::string, std::string>> configuration_of(const Options& options);
 // Rank 0 broadcasts its pairs; a rank whose value differs reports
 //   rank 1: --lr is 0.002 here but 0.001 on rank 0; every rank must be started with the same flags
-// and throws UsageError; the ranks that agree throw QuietExit{2}.
+// and throws UsageError; rank 0 throws UsageError naming those ranks; the others QuietExit{0}.
 void check_same_configuration(nn::Communicator& comm,
                               const std::vector<std::pair<std::string, std::string>>& config);
 
 // After each rank prepared (or failed to): every rank learns whether any failed. The failing
-// rank rethrows its own error; the others throw QuietExit with the failure's status (2 when a
-// rank's command line was wrong, else 1).
+// rank rethrows its own error; rank 0 throws QuietExit with the failure's status (2 when a
+// rank's command line was wrong, else 1) after saying so, the others QuietExit{0}.
 void agree_on_setup(nn::Communicator& comm, std::exception_ptr failure);
 
 // 64-bit FNV-1a of bytes, for the parameter and image checks.

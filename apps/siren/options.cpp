@@ -16,11 +16,14 @@
 namespace anvil::siren {
 namespace {
 
-constexpr std::int64_t kMaxSide = 1 << 20;
 constexpr std::int64_t kNoLimit = std::int64_t{1} << 40;
 
 std::string quoted(const std::string& text) { return "'" + text + "'"; }
 
+// Options that only training reads: --render-only refuses them.
+constexpr const char* kTrainingOnly[] = {"--image", "--max-pixels", "--train-size", "--steps",
+                                         "--lr", "--schedule", "--optimizer", "--batch",
+                                         "--seed", "--snapshot-every"};
 
 // A whole-string integer in [lo, hi]; "+5", " 5", "5x" and "1e3" are refused.
 std::int64_t parse_integer(const std::string& flag, const std::string& text, std::int64_t lo,
@@ -205,7 +208,7 @@ Options convert(const RawOptions& raw, const CLI::App& app) {
     if (!o.render_only.empty()) {
         // Silently ignoring them would let a user believe they changed the render.
         std::string ignored;
-        for (const char* flag : kTrainingOnlyOptions)
+        for (const char* flag : kTrainingOnly)
             if (o.was_given(flag)) ignored += (ignored.empty() ? "" : ", ") + std::string(flag);
         if (!ignored.empty())
             throw UsageError("--render-only renders a checkpoint without training; " + ignored +
@@ -245,6 +248,12 @@ Size parse_size(const std::string& flag, const std::string& text) {
                          std::to_string(kMaxSide) + ", got " + quoted(text));
     }
     return s;
+}
+
+bool is_training_only_flag(const std::string& flag) {
+    for (const char* own : kTrainingOnly)
+        if (flag == own) return true;
+    return false;
 }
 
 std::optional<Options> parse_options(int argc, char** argv) {

@@ -72,11 +72,9 @@ struct Options {
     std::int64_t snapshot_interval() const;  // snapshot_every, or max(1, steps / 10)
 };
 
-// Options that only training reads: --render-only refuses them rather than ignore them.
-inline constexpr const char* kTrainingOnlyOptions[] = {
-    "--image", "--max-pixels", "--train-size", "--steps", "--lr",
-    "--schedule", "--optimizer", "--batch", "--seed", "--snapshot-every"};
-
+// The largest side of any image size anvil-siren accepts: --train-size, --render, and the
+// training size a checkpoint records (settings.cpp).
+constexpr std::int64_t kMaxSide = 1 << 20;
 // The default training size when --train-size is not given: images larger than this
 // (either side) are scaled down to fit, keeping the aspect ratio. See docs/siren.md.
 constexpr int kDefaultTrainSide = 256;
@@ -87,6 +85,9 @@ constexpr std::int64_t kDefaultBatch = 16384;
 // Parses argv. Returns nullopt after --help (printed to stdout: exit 0). Throws UsageError
 // for anything wrong: unknown option, missing value, zero/negative/non-numeric number, bad size.
 std::optional<Options> parse_options(int argc, char** argv);
+
+// Whether `flag` (e.g. "--steps") only matters to training; --render-only refuses these.
+bool is_training_only_flag(const std::string& flag);
 
 // "256x128" -> {256, 128}. Throws UsageError("<flag>: ...") unless both are integers in
 // [1, 1048576].

@@ -24,11 +24,12 @@ std::string required(const nn::Checkpoint& c, const std::string& key) {
     return value;
 }
 
-std::int64_t required_int(const nn::Checkpoint& c, const std::string& key, std::int64_t lo) {
+std::int64_t required_int(const nn::Checkpoint& c, const std::string& key, std::int64_t lo,
+                          std::int64_t hi = std::numeric_limits<std::int64_t>::max()) {
     const std::string text = required(c, key);
     std::int64_t v = 0;
     const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
-    if (ec != std::errc() || end != text.data() + text.size() || v < lo)
+    if (ec != std::errc() || end != text.data() + text.size() || v < lo || v > hi)
         bad_checkpoint(c, "bad " + key + " '" + text + "' in its metadata");
     return v;
 }
@@ -191,9 +192,12 @@ TrainState read_train_state(const nn::Checkpoint& c) {
                               c.setting("train.app") + "')");
     TrainState t;
     t.image = c.setting("train.image");
-    t.width = static_cast<int>(required_int(c, "train.width", 1));
-    t.height = static_cast<int>(required_int(c, "train.height", 1));
-    t.channels = static_cast<int>(required_int(c, "train.channels", 1));
+    // Bounded before the narrowing to int: a train.width of 2^32 used to become 0 (a division
+    // by zero in render: SIGFPE on --render-only) and 2^32-1 became -1 (found while writing
+    // tests/fuzz/fuzz_checkpoint.cpp). Channels: a sanity bound, the app writes 1 or 3.
+    t.width = static_cast<int>(required_int(c, "train.width", 1, kMaxSide));
+    t.height = static_cast<int>(required_int(c, "train.height", 1, kMaxSide));
+    t.channels = static_cast<int>(required_int(c, "train.channels", 1, 4));
     t.elapsed_s = required_double(c, "train.elapsed_s", 0.0);
     t.batch_rng = c.setting("train.batch_rng");
     if (!t.batch_rng.empty()) {

@@ -5,8 +5,8 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
-#include <exception>
 #include <cstdio>
+#include <exception>
 #include <filesystem>
 
 #include "app.h"
@@ -159,7 +159,7 @@ void Trainer::upload_data() {
     grad_ = Tensor::empty(Shape{n, channels}, DType::f32, device);
     loss_value_ = nn::Loss::make_scalar(grad_);
     mse_value_ = nn::Loss::make_scalar(grad_);
-    if (ranks_ > 1) {
+    if (reducing_) {
         // One fused allreduce per step: every gradient, the loss (and bce's squared error),
         // and the stop flag, so that all ranks agree on the loss and on when to stop.
         stop_flag_ = Tensor::zeros(Shape{1}, DType::f32, device);
@@ -242,7 +242,7 @@ Trainer::Outcome Trainer::train() {
         loss_->compute(y, t, loss_value_, &grad_);
         if (!mse) mse_loss_grad(y, t, mse_value_, nullptr);
         bool stop = false;
-        if (ranks_ > 1) {
+        if (reducing_) {
             reduce_step();
             stop_flag_.upload(std::vector<float>{interrupt_requested() ? 1.0f : 0.0f});
             model_->backward(ctx_, grad_);
@@ -261,7 +261,7 @@ Trainer::Outcome Trainer::train() {
         // mse trains on [-1, 1], four times the [0, 1] range's squared error; bce needs
         // a separate squared error of its probabilities.
         const double mse01 = mse ? loss / 4.0 : nn::loss_value(mse_value_);
-        if (ranks_ == 1) model_->backward(ctx_, grad_);
+        if (!reducing_) model_->backward(ctx_, grad_);
         const double lr = schedule_->lr_at(step_);
         optimizer_->step(lr);
         ++step_;
@@ -280,7 +280,7 @@ Trainer::Outcome Trainer::train() {
                 write_text_file(path("metrics.csv"), format_metrics(metrics_));
             }
         }
-        if (ranks_ > 1 ? stop : interrupt_requested()) {
+        if (reducing_ ? stop : interrupt_requested()) {
             progress.finish();
             return Outcome::interrupted;
         }
@@ -308,6 +308,9 @@ int Trainer::run() {
     dist_ = open_distribution(options_.distributed);
     rank_ = host_comm().rank();
     ranks_ = host_comm().size();
+    // Any communicator but the local one reduces every step, one rank included: mpirun -np 1
+    // and one-GPU nccl runs take the same path as many ranks (weight 1, sums of one).
+    reducing_ = resolve_distributed(options_.distributed) != "none";
     if (!is_root()) progress_mode_ = Progress::Mode::quiet;  // rank 0 speaks for the job
     check_same_configuration(host_comm(), configuration_of(options_));
     std::exception_ptr failure;
@@ -333,17 +336,19 @@ int Trainer::run() {
          ", " + nn::optimizer_name(settings_.optimizer) + " lr " + lr + " " +
          nn::schedule_name(settings_.schedule) + ", steps " + std::to_string(start_step_) +
          " -> " + std::to_string(settings_.steps) +
-         (ranks_ > 1 ? ", " + std::to_string(ranks_) + " ranks (" + dist_->name() + ")" : ""));
+         (reducing_ ? ", " + std::to_string(ranks_) + " rank(s) (" + dist_->name() + ")" : ""));
     if (!resume_ && is_root()) save_snapshot(0);
     const Outcome outcome = train();
     if (outcome == Outcome::diverged) {
-        if (!is_root()) throw QuietExit{kExitError};  // rank 0 reports it
+        if (!is_root()) throw QuietExit{kExitOk};  // rank 0 reports it (QuietExit)
         write_text_file(path("metrics.csv"), format_metrics(metrics_));
         report_divergence();
     }
     check_parameters(step_);
     collect_batch_rngs();
-    if (!is_root()) return outcome == Outcome::interrupted ? kExitInterrupted : kExitOk;
+    // Rank 0 writes the outputs and exits with the job's status (130 when interrupted); an
+    // earlier non-zero exit here would make mpirun abort it halfway (QuietExit).
+    if (!is_root()) return kExitOk;
     if (outcome == Outcome::interrupted)
         note(std::string("anvil-siren: ") + interrupt_signal_name() + " at step " +
              std::to_string(step_) + ": writing the checkpoint and outputs, then exiting");

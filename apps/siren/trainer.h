@@ -56,6 +56,7 @@ private:
     Options options_;
     Distribution dist_;
     int rank_ = 0, ranks_ = 1;
+    bool reducing_ = false;       // allreduce each step (every communicator but local)
     Shard shard_;                 // this rank's rows of the training image
     std::int64_t local_batch_ = 0;  // this rank's pixels per step with --batch
     std::uint64_t image_hash_ = 0;

@@ -108,6 +108,9 @@ public:
         }
         check(ncclAllReduce(fused_, fused_, total, ncclFloat, ncclSum, comm_, stream_),
               "ncclAllReduce");
+        // Non-blocking NCCL may still be enqueuing (ncclInProgress): the copies back must
+        // follow its kernel on the stream, so they wait until the call is enqueued.
+        wait_for_nccl("ncclAllReduce");
         offset = 0;
         for (Tensor* t : tensors) {
             check_cuda(cudaMemcpyAsync(t->data(), fused_ + offset, t->nbytes(),

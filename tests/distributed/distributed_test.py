@@ -4,6 +4,7 @@ Exit 0 = pass, 1 = fail (with the reason), 77 = skipped (with the reason: no mpi
 plugin in this build, no network namespaces). Every case trains a 32x25 image (25 rows: 3 ranks
 get 8, 8 and 9 rows, uneven shards) for a few steps with one thread per rank."""
 import argparse
+import json
 import math
 import os
 import shutil
@@ -248,6 +249,23 @@ def case_rank_hangs(case):
             pass
     check("waited more than 3 s for the other ranks" in err, f"no watchdog message: {err}")
     checkpoint_loads(case, ckpt, "render_hung")
+
+
+def case_rank_interrupted(case):
+    """SIGTERM to rank 1 alone: its stop flag travels in the step's allreduce, every rank stops
+    after the same step, rank 0 writes every output, and the job exits 130."""
+    case.need_mpi()
+    p, ckpt = start_long_run(case, "interrupted")
+    ranks = [find_rank_pid(p.pid, r, time.time() + 10) for r in (0, 1)]
+    os.kill(ranks[1], signal.SIGTERM)
+    finish_within(p, 30, "SIGTERM to rank 1", ranks)
+    check(p.returncode == 130, f"exit {p.returncode}, expected 130")
+    with open(os.path.join(case.out("interrupted"), "summary.json")) as f:
+        summary = json.load(f)
+    check(summary["interrupted"] is True and summary["ranks"] == 2, f"summary: {summary}")
+    meta, _ = runs.checkpoint(ckpt)
+    check(meta["step"] == str(summary["steps"]), f"checkpoint at {meta['step']}, run at {summary['steps']}")
+    check(len(runs.losses(case.out("interrupted"))) == summary["steps"], "metrics.csv is short")
 
 
 def case_flag_mismatch(case):

@@ -37,13 +37,6 @@ const std::vector<std::vector<std::string>> kFlagSets = {
     {"--optimizer", "adam", "--train-size", "4x4", "--render", "3x2"},
 };
 
-// The flags --render-only refuses (options.h) are left out of its flag sets.
-bool training_only(const std::string& flag) {
-    for (const char* f : kTrainingOnlyOptions)
-        if (flag == f) return true;
-    return false;
-}
-
 Options options_for(bool render_only, const std::vector<std::string>& flags) {
     std::vector<std::string> args = {"anvil-siren", "--out", "fuzz-out"};
     if (render_only) {
@@ -51,13 +44,19 @@ Options options_for(bool render_only, const std::vector<std::string>& flags) {
     } else {
         args.insert(args.end(), {"--resume", "fuzz.safetensors", "--image", "fuzz.png"});
     }
-    for (std::size_t i = 0; i + 1 < flags.size(); i += 2)  // each set is flag, value pairs
-        if (!render_only || !training_only(flags[i]))
-            args.insert(args.end(), {flags[i], flags[i + 1]});
+    // --render-only refuses the training-only flags (a usage error before any file is read),
+    // so a render keeps only the pairs it accepts: the architecture and --render sizes.
+    for (std::size_t i = 0; i + 1 < flags.size(); i += 2) {
+        if (render_only && is_training_only_flag(flags[i])) continue;
+        args.insert(args.end(), {flags[i], flags[i + 1]});
+    }
     std::vector<char*> argv;
     for (std::string& a : args) argv.push_back(a.data());
     return *parse_options(static_cast<int>(argv.size()), argv.data());
 }
+
+// Renders above this many pixels are skipped, for speed: the sizes come from the file.
+constexpr std::int64_t kMaxRenderPixels = 4096;
 
 // anvil-siren --render-only, without writing files.
 void render_only(const nn::Checkpoint& checkpoint, const Options& options,
@@ -70,7 +69,10 @@ void render_only(const nn::Checkpoint& checkpoint, const Options& options,
     check_render_budget(sizes, static_cast<int>(config.out_features));
     nn::Mlp model(config, device, checkpoint.dtype());
     checkpoint.restore_model(model);
-    render(model, 2, 2, extent_for(state.width, state.height), target_range(config));
+    const Extent extent = extent_for(state.width, state.height);
+    for (const Size& size : sizes)
+        if (std::int64_t{size.width} * size.height <= kMaxRenderPixels)
+            render(model, size.width, size.height, extent, target_range(config));
 }
 
 // anvil-siren --resume up to the first step (Trainer::prepare and build_model).
@@ -78,6 +80,9 @@ void resume(const nn::Checkpoint& checkpoint, const Options& options, int channe
             const std::shared_ptr<Device>& device) {
     require_finite_tensors(checkpoint, "");
     const TrainSettings settings = settings_for_resume(options, checkpoint, channels);
+    // The size training resumes at (Trainer::load_training_image resizes the image to it).
+    if (settings.train_size && (settings.train_size->width < 1 || settings.train_size->height < 1))
+        std::abort();
     nn::Mlp model(settings.config, device);
     const auto optimizer = nn::make_optimizer(settings.optimizer, model.parameters());
     checkpoint.restore_model(model);

@@ -1,11 +1,10 @@
 // The cpu backend and its one device: identity, description, capability table and the
-// plugin's registration. Kernels are in the per-family files next to this one.
+// factory the registrar calls. Kernels are in the per-family files next to this one.
 #include "cpu_device.h"
 
 #include <fstream>
 #include <string>
 
-#include "anvil/plugin.h"
 #include "parallel.h"
 
 namespace anvil::cpu {
@@ -73,6 +72,7 @@ std::string CpuBackend::description() const {
 
 std::shared_ptr<Device> CpuBackend::create_device(int) { return std::make_shared<CpuDevice>(); }
 
-}  // namespace anvil::cpu
+// Called by the registrar (cpu_registrar.cpp) once the core has chosen this build.
+Backend* make_backend() { return new CpuBackend(); }
 
-ANVIL_REGISTER_BACKEND(anvil::cpu::CpuBackend)
+}  // namespace anvil::cpu
