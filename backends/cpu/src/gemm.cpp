@@ -95,8 +95,8 @@ ANVIL_CPU_GEMM_INSTANTIATE(double)
 // other once per block of K and took 141 to 1365 ms instead of 110-120 for g^T x under load):
 //  - small output, long K: split K; each thread multiplies its K-slice into a private
 //    (m, n) partial and the partials are summed (g^T x: (256, 65536) @ (65536, 256));
-//  - many rows: row tiles (x W^T and g W: 65536 rows), the same tiles the fused composites
-//    use, so "the step's GEMMs alone" and the step run the same kernel calls;
+//  - many rows: row tiles (x W^T and g W: 65536 rows) of the same kernel the fused
+//    composites call per tile;
 //  - many columns: column tiles;
 //  - anything else (small, or one thread): one call on the calling thread.
 CpuDevice::GemmPlan CpuDevice::plan_gemm(Index m, Index n, Index k) const {
