@@ -7,6 +7,7 @@
 #include <benchmark/benchmark.h>
 #include <omp.h>
 
+#include <chrono>
 #include <cstring>
 #include <functional>
 #include <string>
@@ -26,17 +27,21 @@ constexpr std::int64_t kRows = 65536;  // 256 x 256 pixels, full batch
 constexpr std::int64_t kWidth = 256;
 
 // Runs `body` per iteration, synchronising the device so asynchronous backends are timed
-// to completion; `flops` and `items` per iteration become GFLOP/s and items/s.
-void time_loop(benchmark::State& state, const DevicePtr& device, double flops, double items,
-               const std::function<void()>& body) {
+// to completion; `flops` and `items` per iteration become GFLOP/s and items/s. Returns the
+// seconds the timed iterations took (wall clock).
+double time_loop(benchmark::State& state, const DevicePtr& device, double flops, double items,
+                 const std::function<void()>& body) {
     body();  // warm-up: first-touch page faults, workspaces, lazy library init
     device->synchronize();
+    const auto start = std::chrono::steady_clock::now();
     for (auto _ : state) {
         body();
         device->synchronize();
     }
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     if (flops > 0) state.counters["GFLOP/s"] = benchmark::Counter(flops * 1e-9 * static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);
     if (items > 0) state.SetItemsProcessed(static_cast<std::int64_t>(items) * state.iterations());
+    return seconds;
 }
 
 // The measured FP32 peak (FMA chains, peak_flops.h) at the ISA of the cpu variant the loader
@@ -65,10 +70,11 @@ void register_gemm(const std::string& backend, const DevicePtr& device) {
             Tensor out = random_tensor(c.c, device, 3);
             const double k = static_cast<double>(c.ta ? c.a[0] : c.a[1]);
             const double flops = 2.0 * static_cast<double>(c.c.numel()) * k;
-            time_loop(state, device, flops, 0, [&] { anvil::gemm(c.ta, c.tb, 1.0, a, b, 0.0, out); });
+            const double seconds =
+                time_loop(state, device, flops, 0, [&] { anvil::gemm(c.ta, c.tb, 1.0, a, b, 0.0, out); });
             if (backend == "cpu")  // GFLOP/s over this CPU's peak at the chosen variant's ISA
-                state.counters["of_peak"] = benchmark::Counter(
-                    flops * 1e-9 * static_cast<double>(state.iterations()) / cpu_peak_gflops(), benchmark::Counter::kIsRate);
+                state.counters["of_peak"] =
+                    flops * 1e-9 * static_cast<double>(state.iterations()) / seconds / cpu_peak_gflops();
         })->UseRealTime()->Unit(benchmark::kMillisecond);
     }
 }

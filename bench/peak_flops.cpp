@@ -11,6 +11,12 @@
 namespace anvil::bench {
 namespace {
 
+#if defined(__x86_64__)
+#define ANVIL_VREG "+x"  // a vector register
+#else
+#define ANVIL_VREG "+w"  // aarch64's SIMD registers
+#endif
+
 // 12 independent chains: FMA latency (4 cycles) x 2 FMA ports needs at least 8 in flight.
 // The empty asm keeps the compiler from folding or shortening the chains.
 #define ANVIL_PEAK_LOOP(V)                                                                        \
@@ -21,27 +27,34 @@ namespace {
         a0 = a0 * x + y; a1 = a1 * x + y; a2 = a2 * x + y; a3 = a3 * x + y;                       \
         a4 = a4 * x + y; a5 = a5 * x + y; a6 = a6 * x + y; a7 = a7 * x + y;                       \
         a8 = a8 * x + y; a9 = a9 * x + y; a10 = a10 * x + y; a11 = a11 * x + y;                   \
-        __asm__ volatile("" : "+x"(a0), "+x"(a1), "+x"(a2), "+x"(a3), "+x"(a4), "+x"(a5), "+x"(a6), \
-                         "+x"(a7), "+x"(a8), "+x"(a9), "+x"(a10), "+x"(a11));                     \
+        __asm__ volatile("" : ANVIL_VREG(a0), ANVIL_VREG(a1), ANVIL_VREG(a2), ANVIL_VREG(a3), ANVIL_VREG(a4), ANVIL_VREG(a5), ANVIL_VREG(a6), \
+                         ANVIL_VREG(a7), ANVIL_VREG(a8), ANVIL_VREG(a9), ANVIL_VREG(a10), ANVIL_VREG(a11));                     \
     }                                                                                             \
     V s = a0 + a1 + a2 + a3 + a4 + a5 + a6 + a7 + a8 + a9 + a10 + a11;                            \
     return s[0];
 
 constexpr int kChains = 12;
 
-__attribute__((target("sse4.2"))) float chains_sse(long iters) {
+#if defined(__x86_64__)
+#define ANVIL_PEAK_TARGET(isa) __attribute__((target(isa)))
+#else  // elsewhere only the 16-byte loop runs (supported_isas), for the compiler's default target
+#define ANVIL_PEAK_TARGET(isa)
+#endif
+ANVIL_PEAK_TARGET("sse4.2") float chains_sse(long iters) {
     typedef float V __attribute__((vector_size(16)));
     ANVIL_PEAK_LOOP(V)
 }
-__attribute__((target("avx2,fma"))) float chains_avx2(long iters) {
+ANVIL_PEAK_TARGET("avx2,fma") float chains_avx2(long iters) {
     typedef float V __attribute__((vector_size(32)));
     ANVIL_PEAK_LOOP(V)
 }
-__attribute__((target("avx512f,fma"))) float chains_avx512(long iters) {
+ANVIL_PEAK_TARGET("avx512f,fma") float chains_avx512(long iters) {
     typedef float V __attribute__((vector_size(64)));
     ANVIL_PEAK_LOOP(V)
 }
+#undef ANVIL_PEAK_TARGET
 #undef ANVIL_PEAK_LOOP
+#undef ANVIL_VREG
 
 int lanes(Isa isa) {
     switch (isa) {
@@ -74,11 +87,15 @@ std::string isa_name(Isa isa) {
 
 std::vector<Isa> supported_isas() {
     std::vector<Isa> out;
+#if defined(__x86_64__)
     __builtin_cpu_init();
     // libgcc's checks include the OS's XSAVE support of the AVX and AVX-512 register state.
     if (__builtin_cpu_supports("sse4.2")) out.push_back(Isa::sse);
     if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) out.push_back(Isa::avx2);
     if (__builtin_cpu_supports("avx512f")) out.push_back(Isa::avx512);
+#else
+    out.push_back(Isa::sse);  // 16-byte vectors (NEON on aarch64)
+#endif
     return out;
 }
 

@@ -65,7 +65,9 @@ private:
     // of kGemmTileRows, column tiles of kGemmTileCols, or one call on the calling thread.
     enum class GemmPlan { single, split_k, row_tiles, col_tiles };
     static constexpr Index kKSliceMin = 1024;
-    static constexpr Index kGemmTileRows = 256;
+    // 1024 rows: b is packed once per tile, so at n = k = 256 packing it (transposed, for
+    // x W^T) costs 1/8 of a 256-row tile's work but 1/32 of a 1024-row tile's.
+    static constexpr Index kGemmTileRows = 1024;
     static constexpr Index kGemmTileCols = 256;  // a multiple of every variant's register tile width
     GemmPlan plan_gemm(Index m, Index n, Index k) const;
     template <typename T>

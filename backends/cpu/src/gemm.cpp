@@ -95,8 +95,8 @@ ANVIL_CPU_GEMM_INSTANTIATE(double)
 // other once per block of K and took 141 to 1365 ms instead of 110-120 for g^T x under load):
 //  - small output, long K: split K; each thread multiplies its K-slice into a private
 //    (m, n) partial and the partials are summed (g^T x: (256, 65536) @ (65536, 256));
-//  - many rows: row tiles (x W^T and g W: 65536 rows), the same tiles the fused composites
-//    use, so "the step's GEMMs alone" and the step run the same kernel calls;
+//  - many rows: row tiles (x W^T and g W: 65536 rows) of the same kernel the fused
+//    composites call per tile;
 //  - many columns: column tiles;
 //  - anything else (small, or one thread): one call on the calling thread.
 CpuDevice::GemmPlan CpuDevice::plan_gemm(Index m, Index n, Index k) const {
@@ -112,24 +112,29 @@ template <typename T>
 void CpuDevice::gemm_split_k(bool trans_a, bool trans_b, Index m, Index n, Index k, T alpha,
                              const T* a, const T* b, T beta, T* c) {
     std::lock_guard<std::mutex> lock(workspace_mutex_);
-    const int threads = threads_for(k, kKSliceMin);
+    const int threads = max_threads();
     const Index lda = trans_a ? m : k, ldb = trans_b ? k : n;
-    // Slice t covers K rows [k0, k1): columns k0.. of a stored (m, k), or rows k0.. of a
-    // stored (k, m) (likewise for b). The kernel blocks each slice's depth itself.
-    const Index slice = (k + threads - 1) / threads;
+    // Up to 8 K-slices per thread (of at least kKSliceMin), handed out one at a time: with
+    // one slice per thread, a thread whose core another process takes holds up the result.
+    // Slice s covers K rows [k0, k1): columns k0.. of a stored (m, k), or rows k0.. of a
+    // stored (k, m) (likewise for b). Each thread sums its slices into its own partial.
+    const Index slices = std::clamp<Index>(k / kKSliceMin, 1, 8 * Index{threads});
+    const Index slice = (k + slices - 1) / slices;
     reserve_thread_scratch(threads, gemm_tile_bytes<T>(m, n, slice));
     WorkspaceLayout layout;
     const std::size_t parts_off = layout.add<T>(static_cast<std::size_t>(threads * m * n));
     workspace_.reserve(layout.bytes());
     T* parts = workspace_.at<T>(parts_off);
-    std::array<bool, kMaxThreads> ran{};
-    parallel_items(threads, [&](Index t, int thread) {
-        const Index k0 = t * slice, k1 = std::min(k, k0 + slice);
+    std::array<bool, kMaxThreads> ran{};  // whether thread t has written its partial
+    parallel_items(slices, [&](Index s, int thread) {
+        const Index k0 = s * slice, k1 = std::min(k, k0 + slice);
         if (k1 <= k0) return;
-        ran[static_cast<std::size_t>(t)] = true;
+        const auto t = static_cast<std::size_t>(thread);
+        const bool first = !ran[t];
+        ran[t] = true;
         gemm_block<T>(trans_a, trans_b, m, n, k1 - k0, T(1), a + (trans_a ? k0 * lda : k0), lda,
-                      b + (trans_b ? k0 : k0 * ldb), ldb, T(0), parts + t * m * n, n,
-                      thread_scratch_[static_cast<std::size_t>(thread)].data());
+                      b + (trans_b ? k0 : k0 * ldb), ldb, first ? T(0) : T(1), parts + thread * m * n, n,
+                      thread_scratch_[t].data());
     });
     // c = alpha * sum of the partials + beta * c (beta == 0 ignores c).
     parallel_elements(m * n, [&](Index begin, Index end, int) {

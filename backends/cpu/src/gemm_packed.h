@@ -1,6 +1,7 @@
-// The CPU backend's GEMM kernel, BLIS-style: op(a) and op(b) are packed into contiguous
-// micro-panels (zero-padded to whole register tiles) and a register-blocked micro-kernel,
-// written with GCC vector extensions, computes MR x NR tiles of c from them. Templated on the
+// The CPU backend's GEMM kernel, BLIS-style: op(b) is packed into contiguous micro-panels
+// (zero-padded to whole register tiles), a transposed op(a) too (a row-major one is read in
+// place), and a register-blocked micro-kernel, written with GCC vector extensions, computes
+// MR x NR tiles of c from them. Templated on the
 // vector width so that one source serves every ISA variant (16-byte SSE, 32-byte AVX2,
 // 64-byte AVX-512) and the tests can check every width on any machine. No Eigen here.
 //
@@ -23,8 +24,9 @@ using Index = std::int64_t;
 // accumulators: 12 x 2 zmm (24 of 32 registers) on AVX-512, 6 x 2 ymm (12 of 16) on AVX2,
 // 4 x 2 xmm on SSE. Per k step the kernel loads NV vectors of b and broadcasts MR values
 // of a, so loads stay below the two FMAs per cycle. KC keeps a b micro-panel (KC x NR) in
-// L1 while a's micro-panels stream from L2; MC x KC of a fits L2. Chosen by measurement
-// (docs/performance.md, "GEMM near peak").
+// L1 while a's micro-panels stream from L2; MC x KC of a fits L2. 12 x 2 on AVX-512 ran
+// ahead of 8 x 2, 14 x 2 and 6 x 4 at 4096x256x256 in one loaded single-thread comparison;
+// the rest are the classic sizes for the register count (docs/performance.md, issue 14).
 template <typename T, int VBytes> struct Blocking {
     static constexpr int lanes = VBytes / static_cast<int>(sizeof(T));
     static constexpr int mr = VBytes >= 64 ? 12 : VBytes >= 32 ? 6 : 4;
@@ -110,9 +112,16 @@ void pack_b(bool trans, const T* b, Index ldb, Index n, Index j0, Index nc, Inde
 // One MR x NR tile: c = alpha (a_panel b_panel) + beta c over kc steps, or beta ignored
 // when `overwrite`. a_panel: (kc, MR), b_panel: (kc, NR), both packed. The accumulators
 // are a fixed-size array that GCC keeps in registers once the loops are unrolled.
-template <typename T, int VBytes, int MR, int NV>
-[[gnu::always_inline]] inline void micro_kernel(Index kc, const T* __restrict a, const T* __restrict b,
-                                                T* c, Index ldc, T alpha, T beta, bool overwrite) {
+//
+// A comes packed (a: (kc, MR), lda ignored) or, when `DirectA`, straight from a row-major
+// op(a) (a: row 0 of the tile, rows lda apart, `rows` of them valid; missing rows repeat the
+// last valid one and land only in an edge tile's discarded part). Reading a in place saves
+// packing it, about an eighth of the work at n = 256, where each element of a is used by
+// only 256 multiply-adds; its MR rows are MR sequential streams for the prefetchers.
+template <typename T, int VBytes, int MR, int NV, bool DirectA = false>
+[[gnu::always_inline]] inline void micro_kernel(Index kc, const T* __restrict a, Index lda, Index rows,
+                                                const T* __restrict b, T* c, Index ldc, T alpha, T beta,
+                                                bool overwrite) {
     typedef T V __attribute__((vector_size(VBytes)));
     constexpr int L = VBytes / static_cast<int>(sizeof(T));
     V acc[MR][NV];
@@ -120,13 +129,16 @@ template <typename T, int VBytes, int MR, int NV>
     for (int r = 0; r < MR; ++r)
 #pragma GCC unroll 8
         for (int v = 0; v < NV; ++v) acc[r][v] = V{};
-    for (Index p = 0; p < kc; ++p, a += MR, b += NV * L) {
+    const T* row[MR];
+#pragma GCC unroll 32
+    for (int r = 0; r < MR; ++r) row[r] = a + (DirectA ? std::min<Index>(r, rows - 1) * lda : r);
+    for (Index p = 0; p < kc; ++p, b += NV * L) {
         V bv[NV];
 #pragma GCC unroll 8
         for (int v = 0; v < NV; ++v) std::memcpy(&bv[v], b + v * L, sizeof(V));
 #pragma GCC unroll 32
         for (int r = 0; r < MR; ++r) {
-            const T ar = a[r];
+            const T ar = DirectA ? row[r][p] : row[r][p * MR];
 #pragma GCC unroll 8
             for (int v = 0; v < NV; ++v) acc[r][v] += ar * bv[v];
         }
@@ -149,15 +161,38 @@ template <typename T, int VBytes, int MR, int NV>
 
 // A tile cut by the edge of c: computed whole into a local tile (the panels are
 // zero-padded), then only the rows x cols inside c are written.
-template <typename T, int VBytes, int MR, int NV>
-void edge_kernel(Index kc, const T* a, const T* b, T* c, Index ldc, Index rows, Index cols,
+template <typename T, int VBytes, int MR, int NV, bool DirectA>
+void edge_kernel(Index kc, const T* a, Index lda, const T* b, T* c, Index ldc, Index rows, Index cols,
                  T alpha, T beta, bool overwrite) {
     constexpr int NR = NV * (VBytes / static_cast<int>(sizeof(T)));
     alignas(64) T tile[MR * NR];
-    micro_kernel<T, VBytes, MR, NV>(kc, a, b, tile, NR, alpha, T(0), true);
+    micro_kernel<T, VBytes, MR, NV, DirectA>(kc, a, lda, rows, b, tile, NR, alpha, T(0), true);
     for (Index r = 0; r < rows; ++r)
         for (Index j = 0; j < cols; ++j)
             c[r * ldc + j] = overwrite ? tile[r * NR + j] : tile[r * NR + j] + beta * c[r * ldc + j];
+}
+
+// The micro-tiles of one row block (mc rows) against a packed panel of b (nc columns): b's
+// micro-panel stays in L1 across the whole block. a: packed (mc, kc) panels, or (DirectA)
+// row 0 of the block in op(a), rows lda apart.
+template <typename T, int VBytes, bool DirectA>
+void row_block(Index kc, const T* a, Index lda, const T* b_pack, Index nc, Index mc, T* c, Index ldc,
+               T alpha, T beta, bool overwrite) {
+    using B = Blocking<T, VBytes>;
+    constexpr int MR = B::mr, NR = B::nr;
+    for (Index jr = 0; jr < nc; jr += NR) {
+        const Index cols = std::min<Index>(NR, nc - jr);
+        const T* bp = b_pack + jr * kc;
+        for (Index ir = 0; ir < mc; ir += MR) {
+            const Index rows = std::min<Index>(MR, mc - ir);
+            const T* ap = DirectA ? a + ir * lda : a + ir * kc;
+            T* cp = c + ir * ldc + jr;
+            if (rows == MR && cols == NR)
+                micro_kernel<T, VBytes, MR, B::nv, DirectA>(kc, ap, lda, rows, bp, cp, ldc, alpha, beta, overwrite);
+            else
+                edge_kernel<T, VBytes, MR, B::nv, DirectA>(kc, ap, lda, bp, cp, ldc, rows, cols, alpha, beta, overwrite);
+        }
+    }
 }
 
 // c (m, n) = alpha op(a) op(b) + beta c on the calling thread; `scratch` holds
@@ -191,19 +226,12 @@ void gemm(bool trans_a, bool trans_b, Index m, Index n, Index k, T alpha, const 
             pack_b<T, NR>(trans_b, b, ldb, n, jc, round_to(nc, NR), pc, kc, b_pack);
             for (Index ic = 0; ic < m; ic += B::mc) {
                 const Index mc = std::min(B::mc, m - ic);
-                pack_a<T, MR>(trans_a, a, lda, m, ic, round_to(mc, MR), pc, kc, a_pack);
-                for (Index jr = 0; jr < nc; jr += NR) {
-                    const Index cols = std::min<Index>(NR, nc - jr);
-                    const T* bp = b_pack + jr * kc;
-                    for (Index ir = 0; ir < mc; ir += MR) {
-                        const Index rows = std::min<Index>(MR, mc - ir);
-                        const T* ap = a_pack + ir * kc;
-                        T* cp = c + (ic + ir) * ldc + jc + jr;
-                        if (rows == MR && cols == NR)
-                            micro_kernel<T, VBytes, MR, B::nv>(kc, ap, bp, cp, ldc, alpha, be, overwrite);
-                        else
-                            edge_kernel<T, VBytes, MR, B::nv>(kc, ap, bp, cp, ldc, rows, cols, alpha, be, overwrite);
-                    }
+                if (trans_a) {
+                    pack_a<T, MR>(trans_a, a, lda, m, ic, round_to(mc, MR), pc, kc, a_pack);
+                    row_block<T, VBytes, false>(kc, a_pack, 0, b_pack, nc, mc, c + ic * ldc + jc, ldc, alpha, be, overwrite);
+                } else {  // a stored (m, k): read in place (see micro_kernel)
+                    row_block<T, VBytes, true>(kc, a + ic * lda + pc, lda, b_pack, nc, mc, c + ic * ldc + jc, ldc,
+                                               alpha, be, overwrite);
                 }
             }
         }

@@ -88,12 +88,16 @@ TEST(CpuGemmTile, MatchesFloat64ReferenceInEveryLayout) {
 }
 
 // The primitive gemm's thread plans: K split for small outputs over a long K (one partial
-// per thread), row tiles for many rows (a partial last tile, GEMV tiles when n == 1); every
+// per thread), row tiles for many rows and column tiles for many columns (each with a
+// partial last tile; GEMV tiles when n == 1), one call for the rest; every
 // layout and beta == 0 over NaN, on one and two threads.
 TEST(CpuGemm, ThreadPlansMatchFloat64Reference) {
     auto device = std::make_shared<CpuDevice>();
+    // Row tiles of 1024 with a partial last one (2500 rows), column tiles of 256 with a
+    // partial last one (600 columns), GEMV tiles (n == 1), and single calls.
     const GemmCase cases[] = {{64, 48, 8192}, {1, 64, 8192}, {64, 1, 8192}, {3, 2, 5000},
-                              {700, 33, 20}, {600, 1, 50}, {513, 64, 300}};
+                              {700, 33, 20}, {600, 1, 50}, {513, 64, 300}, {2500, 33, 20},
+                              {2100, 1, 40}, {20, 600, 30}};
     on_one_and_two_threads([&] {
         for (const GemmCase& gc : cases) {
             for (int layout = 0; layout < 4; ++layout) {
