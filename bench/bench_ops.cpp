@@ -1,15 +1,18 @@
 // anvil-bench-ops: each op at SIREN-sized shapes on every available backend (Google
 // Benchmark), named "op/backend/shape": GEMM GFLOP/s at the three GEMM shapes of a SIREN
-// layer, unary and binary G elements/s, reductions, Adam, the composite ops (fused override
-// and the core's primitive-built default side by side), and the whole training step.
+// layer (on cpu also of_peak, the fraction of anvil-bench-peak's rate), unary and binary
+// G elements/s, reductions, Adam, the composite ops (fused override and the core's
+// primitive-built default side by side), and the whole training step.
 //   anvil-bench-ops [--backend cpu,cuda] [Google Benchmark flags, e.g. --benchmark_filter=gemm]
 #include <benchmark/benchmark.h>
+#include <omp.h>
 
 #include <cstring>
 #include <functional>
 #include <string>
 
 #include "bench_support.h"
+#include "peak_flops.h"
 #include "siren_step.h"
 
 namespace {
@@ -36,6 +39,13 @@ void time_loop(benchmark::State& state, const DevicePtr& device, double flops, d
     if (items > 0) state.SetItemsProcessed(static_cast<std::int64_t>(items) * state.iterations());
 }
 
+// The measured FP32 peak (FMA chains, peak_flops.h) at the ISA of the cpu variant the loader
+// chose, on as many threads as the backend uses; measured once.
+double cpu_peak_gflops() {
+    static const double peak = anvil::bench::peak_gflops(anvil::bench::variant_isa(), omp_get_max_threads());
+    return peak;
+}
+
 // c = op(a) op(b) for a SIREN layer's forward (x W^T), weight gradient (g^T x) and input
 // gradient (g W).
 void register_gemm(const std::string& backend, const DevicePtr& device) {
@@ -56,6 +66,9 @@ void register_gemm(const std::string& backend, const DevicePtr& device) {
             const double k = static_cast<double>(c.ta ? c.a[0] : c.a[1]);
             const double flops = 2.0 * static_cast<double>(c.c.numel()) * k;
             time_loop(state, device, flops, 0, [&] { anvil::gemm(c.ta, c.tb, 1.0, a, b, 0.0, out); });
+            if (backend == "cpu")  // GFLOP/s over this CPU's peak at the chosen variant's ISA
+                state.counters["of_peak"] = benchmark::Counter(
+                    flops * 1e-9 * static_cast<double>(state.iterations()) / cpu_peak_gflops(), benchmark::Counter::kIsRate);
         })->UseRealTime()->Unit(benchmark::kMillisecond);
     }
 }

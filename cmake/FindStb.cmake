@@ -4,16 +4,5 @@
 # another prefix (CMAKE_PREFIX_PATH, scripts/gpu-stage-deps.sh) is found too.
 #   Stb::Stb         imported target (include dir + library)
 #   Stb_FOUND, Stb_INCLUDE_DIR, Stb_LIBRARY
-find_path(Stb_INCLUDE_DIR stb_image.h PATH_SUFFIXES stb)
-find_library(Stb_LIBRARY NAMES stb)
-
-include(FindPackageHandleStandardArgs)
-find_package_handle_standard_args(Stb REQUIRED_VARS Stb_LIBRARY Stb_INCLUDE_DIR)
-
-if(Stb_FOUND AND NOT TARGET Stb::Stb)
-  add_library(Stb::Stb UNKNOWN IMPORTED)
-  set_target_properties(Stb::Stb PROPERTIES
-    IMPORTED_LOCATION "${Stb_LIBRARY}"
-    INTERFACE_INCLUDE_DIRECTORIES "${Stb_INCLUDE_DIR}")
-endif()
-mark_as_advanced(Stb_INCLUDE_DIR Stb_LIBRARY)
+include(${CMAKE_CURRENT_LIST_DIR}/AnvilFindLibrary.cmake)
+anvil_find_library(Stb Stb::Stb HEADER stb_image.h LIBRARY stb PATH_SUFFIXES stb)

@@ -19,6 +19,7 @@ targets=(anvil-cuda anvil-cpu anvil-conformance test_cuda_plugin test_device_ops
 # The opencl plugin opens libOpenCL.so.1 at run time, so it travels too: gpu-validate.sh runs
 # --backend opencl on the GPU when that machine has an OpenCL driver.
 [ -d "$build/backends/opencl" ] && targets+=(anvil-opencl)
+[ -d "$build/comm/nccl" ] && targets+=(anvil-comm-nccl)
 cmake --build "$build" --parallel "$(nproc)" --target "${targets[@]}"
 echo "$PWD" >"$build/prebuilt-root"
 scripts/gpu-stage-deps.sh

@@ -15,6 +15,7 @@ prefix=${1:-.deps/prefix}
 # OpenCL driver.
 packages=(libeigen3-dev libgtest-dev libgmock-dev libbenchmark-dev libbenchmark1debian
           libstb-dev libstb0 libcli11-dev nlohmann-json3-dev libgif-dev libgif7
+          libjpeg62-turbo-dev libjpeg62-turbo libspng-dev libspng0
           opencl-headers opencl-c-headers opencl-clhpp-headers ocl-icd-opencl-dev ocl-icd-libopencl1)
 
 for p in "${packages[@]}"; do

@@ -13,12 +13,15 @@
 #             no OpenCL ICD loader or driver
 #   siren     anvil-siren --backend cuda on the bundled image at 256x256 and full size (512x512),
 #             exact FP32 and TF32
+#   nccl      anvil-siren --distributed nccl with one rank (the nccl communicator plugin on the
+#             cuda stream, one fused allreduce per step) against --distributed none: the same
+#             loss curve, and summary.json's bytes and time in the allreduce per step
 #   bench     the SIREN step, cuda vs cpu vs PyTorch on the same GPU (FP32 and TF32); per-op benches
 #   sanitize  compute-sanitizer memcheck and racecheck over the op tests and a short training run
 #   alltests  every ctest case (needs a full build on that machine, not a prebuilt tree)
 #
 #   scripts/gpu-validate.sh [OUT_DIR]          (default $OUT, else gpu-validation)
-# environment: STEPS    which steps, in order (default: env build correct siren bench sanitize)
+# environment: STEPS    which steps, in order (default: env build correct siren nccl bench sanitize)
 #              BUILD_DIR (build-gpu; kept between runs, so a rerun rebuilds only what changed)
 #              PREBUILT=1: BUILD_DIR's bin/ and lib/ were built elsewhere (scripts/gpu-prebuild.sh,
 #                       on a machine with the same nvcc) and travel with the call; no build here
@@ -35,7 +38,7 @@ set -uo pipefail
 out=$(realpath -m "${1:-${OUT:-gpu-validation}}")  # relative to where it was called from
 cd "$(dirname "$0")/.."
 build=${BUILD_DIR:-build-gpu}
-steps=${STEPS:-env build correct siren bench sanitize}
+steps=${STEPS:-env build correct siren nccl bench sanitize}
 dut=${BACKEND:-cuda}
 bench_sizes=${BENCH_SIZES:-256,512}
 jobs=$(nproc)
@@ -131,6 +134,7 @@ if want build; then
     targets+=(test_device_ops)
     [ "$dut" = cuda ] && targets+=(anvil-cuda test_cuda_plugin)
     [ -d "$build/backends/opencl" ] && targets+=(anvil-opencl)  # configured: OpenCL was found
+    [ -d "$build/comm/nccl" ] && targets+=(anvil-comm-nccl)      # configured: NCCL was found
     if want alltests; then targets=(all); fi
     step build 900 "$out/build.log" cmake --build "$build" --parallel "$jobs" --target "${targets[@]}"
     note "      build warnings: $(grep -c 'warning:' "$out/build.log")"
@@ -216,6 +220,37 @@ if want siren; then
     done
   done
   [ -f "$runs/full-fp32/reconstruction.png" ] && cp "$runs/full-fp32/reconstruction.png" "$out/siren.png"
+fi
+
+if want nccl; then
+  if [ "$dut" != cuda ]; then
+    note "SKIP  nccl: only for the cuda backend"
+  elif [ ! -f "$build/lib/anvil/comm/libanvil-comm-nccl.so" ]; then
+    note "SKIP  nccl: $build has no libanvil-comm-nccl.so (NCCL not found at configure time)"
+  else
+    # One rank (no mpirun: the bootstrap is the local communicator), 256x256 full batch, the
+    # same seed with and without NCCL; a sum over one rank changes nothing, so the curves agree.
+    runs="$build/gpu-runs"
+    for mode in none nccl; do
+      step "siren-nccl-1rank-$mode" 120 "$out/siren.log" "$bin/anvil-siren" --backend cuda \
+        --distributed $mode --image data/cameraman.png --train-size 256x256 --batch full \
+        --steps 200 --seed 0 --quiet --out "$runs/nccl-$mode"
+    done
+    "$python" - "$runs/nccl-none" "$runs/nccl-nccl" <<'EOF' | tee -a "$summary"
+import json, sys
+from pathlib import Path
+a, b = (Path(d) for d in sys.argv[1:])
+loss = lambda d: [float(r.split(",")[1]) for r in (d / "metrics.csv").read_text().split()[1:]]
+la, lb = loss(a), loss(b)
+worst = max(abs(x - y) / abs(x) for x, y in zip(la, lb)) if la and len(la) == len(lb) else float("inf")
+s = json.loads((b / "summary.json").read_text())
+print(f"      nccl 1 rank: loss curve within {worst:.2g} of --distributed none; "
+      f"{s['allreduce_bytes_per_step']} bytes and {s['allreduce_ms_per_step']:.3f} ms allreduce per step "
+      f"of {s['ms_per_step']:.2f} ms")
+print("PASS  nccl-matches-none" if worst <= 1e-5 and s["distributed"] == "nccl"
+      else "FAIL  nccl-matches-none")
+EOF
+  fi
 fi
 
 if want bench; then

@@ -57,6 +57,8 @@ void print_json(const InfoReport& report) {
                             {"outcome", load_outcome_id(a.outcome)},
                             {"outcome_text", load_outcome_name(a.outcome)},
                             {"detail", a.detail},
+                            {"variant", a.variant},
+                            {"score", a.score},
                             {"backends", a.backends}});
     json backends = json::array();
     for (const BackendReport& b : report.backends) backends.push_back(backend_json(b));

@@ -25,6 +25,8 @@ const char* load_outcome_id(LoadOutcome outcome) {
         case LoadOutcome::factory_threw: return "factory_threw";
         case LoadOutcome::no_backend: return "no_backend";
         case LoadOutcome::duplicate: return "duplicate";
+        case LoadOutcome::variant_unsupported: return "variant_unsupported";
+        case LoadOutcome::variant_not_chosen: return "variant_not_chosen";
     }
     return "unknown";
 }

@@ -1,19 +1,19 @@
-// Image loading, resizing and PNG writing for anvil-siren, on Debian's libstb (stb_image,
-// stb_image_resize, stb_image_write compiled into libstb.so). Every failure becomes one line
-// naming the file and what is wrong with it.
+// Reading image files with a byte limit (decoding is image_decode.cpp and the per-format
+// decoders), resizing with stb_image_resize and PNG writing with stb_image_write (Debian's
+// libstb). Every failure becomes one line naming the file and what is wrong with it.
 #include "image.h"
 
-#include <stb_image.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <stb_image_resize.h>
 #include <stb_image_write.h>
 
 #include <algorithm>
 #include <cerrno>
 #include <cmath>
-#include <cstdio>
 #include <cstring>
-#include <filesystem>
-#include <limits>
 
 #include "anvil/error.h"
 #include "anvil/nn/safetensors.h"
@@ -25,91 +25,46 @@ namespace {
     throw Error("[image] " + path + ": " + what);
 }
 
-std::vector<std::uint8_t> read_all(const std::string& path) {
-    std::error_code ec;
-    if (std::filesystem::is_directory(path, ec)) fail(path, "is a directory, not an image");
-    std::FILE* f = std::fopen(path.c_str(), "rb");
-    if (!f) fail(path, std::string("cannot open: ") + std::strerror(errno));
-    std::vector<std::uint8_t> bytes;
-    std::uint8_t chunk[1 << 16];
-    std::size_t n = 0;
-    while ((n = std::fread(chunk, 1, sizeof chunk, f)) > 0) bytes.insert(bytes.end(), chunk, chunk + n);
-    const bool error = std::ferror(f) != 0;
-    const int saved_errno = errno;
-    std::fclose(f);
-    if (error) fail(path, std::string("read error: ") + std::strerror(saved_errno));
+struct Fd {
+    int fd;
+    ~Fd() { ::close(fd); }
+};
+
+// The whole file, refusing directories and devices outright (/dev/zero never ends) and
+// anything over `max_bytes`: a regular file by its size before reading, a pipe while reading.
+std::vector<std::uint8_t> read_limited(const std::string& path, std::int64_t max_bytes) {
+    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) fail(path, std::string("cannot open: ") + std::strerror(errno));
+    const Fd guard{fd};
+    struct stat st {};
+    if (::fstat(fd, &st) != 0) fail(path, std::string("cannot stat: ") + std::strerror(errno));
+    if (S_ISDIR(st.st_mode)) fail(path, "is a directory, not an image");
+    if (S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode)) fail(path, "is a device, not an image file");
+    const std::string over = "larger than the limit of " +
+                             format_bytes(static_cast<std::size_t>(max_bytes)) +
+                             " for an image file (--max-pixels raises it)";
+    if (S_ISREG(st.st_mode) && st.st_size > max_bytes) fail(path, over);
+    std::vector<std::uint8_t> bytes(S_ISREG(st.st_mode) ? static_cast<std::size_t>(st.st_size) + 1 : 0);
+    std::size_t done = 0;
+    for (;;) {
+        if (bytes.size() == done)
+            bytes.resize(std::max<std::size_t>(bytes.size() * 2, std::size_t{1} << 16));
+        const ssize_t n = ::read(fd, bytes.data() + done, bytes.size() - done);
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0) fail(path, std::string("read error: ") + std::strerror(errno));
+        if (n == 0) break;
+        done += static_cast<std::size_t>(n);
+        if (done > static_cast<std::size_t>(max_bytes)) fail(path, over);
+    }
+    bytes.resize(done);
     return bytes;
-}
-
-bool starts_with(const std::vector<std::uint8_t>& b, const char* magic) {
-    const std::size_t n = std::strlen(magic);
-    return b.size() >= n && std::memcmp(b.data(), magic, n) == 0;
-}
-
-std::string detect_format(const std::vector<std::uint8_t>& b) {
-    if (starts_with(b, "\x89PNG")) return "PNG";
-    if (b.size() >= 3 && b[0] == 0xFF && b[1] == 0xD8 && b[2] == 0xFF) return "JPEG";
-    if (starts_with(b, "GIF8")) return "GIF";
-    if (starts_with(b, "BM")) return "BMP";
-    if (starts_with(b, "8BPS")) return "PSD";
-    if (starts_with(b, "#?RADIANCE") || starts_with(b, "#?RGBE")) return "HDR";
-    if (starts_with(b, "P5") || starts_with(b, "P6")) return "PNM";
-    return "TGA";  // the one format without a signature; stb_image checks its header fields
-}
-
-// stb_image decodes a JPEG cut short by padding it with zeros, so a truncated download would
-// train on a half-grey image. A complete JPEG ends its last scan (SOS, FFDA) with an
-// end-of-image marker (FFD9); entropy-coded data never contains FFD9 (0xFF is stuffed).
-bool jpeg_looks_complete(const std::vector<std::uint8_t>& b) {
-    std::size_t last_sos = 0;
-    for (std::size_t i = 0; i + 1 < b.size(); ++i)
-        if (b[i] == 0xFF && b[i + 1] == 0xDA) last_sos = i;
-    for (std::size_t i = last_sos; i + 1 < b.size(); ++i)
-        if (b[i] == 0xFF && b[i + 1] == 0xD9) return true;
-    return false;
-}
-
-int stbi_size(const std::vector<std::uint8_t>& b) {
-    return static_cast<int>(b.size());
 }
 
 }  // namespace
 
-Image load_image(const std::string& path, ImageInfo* info) {
-    const std::vector<std::uint8_t> bytes = read_all(path);
-    if (bytes.empty()) fail(path, "file is empty");
-    if (bytes.size() > static_cast<std::size_t>(std::numeric_limits<int>::max()))
-        fail(path, "file is larger than 2 GiB, which stb_image cannot read");
-    int w = 0, h = 0, file_channels = 0;
-    if (!stbi_info_from_memory(bytes.data(), stbi_size(bytes), &w, &h, &file_channels))
-        fail(path, std::string("not an image anvil-siren can read (PNG, JPEG, BMP, TGA, GIF): ") +
-                       stbi_failure_reason());
-    const std::string format = detect_format(bytes);
-    if (format == "JPEG" && !jpeg_looks_complete(bytes))
-        fail(path, "truncated JPEG (no end-of-image marker after the last scan)");
-
-    // Grey and grey+alpha load as grey, RGB and RGBA as RGB: stb drops the alpha channel.
-    const int channels = file_channels <= 2 ? 1 : 3;
-    const bool sixteen = stbi_is_16_bit_from_memory(bytes.data(), stbi_size(bytes)) != 0;
-    Image image;
-    int got_channels = 0;
-    auto take = [&](auto* data, float full_scale) {
-        if (!data)
-            fail(path, std::string("truncated or corrupt ") + format + " data (stb_image: " +
-                           stbi_failure_reason() + ")");
-        image = Image(w, h, channels);
-        for (std::size_t i = 0; i < image.pixels.size(); ++i)
-            image.pixels[i] = static_cast<float>(data[i]) / full_scale;
-        stbi_image_free(data);
-    };
-    if (sixteen)
-        take(stbi_load_16_from_memory(bytes.data(), stbi_size(bytes), &w, &h, &got_channels,
-                                      channels), 65535.0f);
-    else
-        take(stbi_load_from_memory(bytes.data(), stbi_size(bytes), &w, &h, &got_channels,
-                                   channels), 255.0f);
-    if (info) *info = ImageInfo{format, file_channels, sixteen ? 16 : 8};
-    return image;
+Image load_image(const std::string& path, ImageInfo* info, const ImageLimits& limits) {
+    const std::vector<std::uint8_t> bytes = read_limited(path, limits.max_file_bytes);
+    return decode_image(bytes.data(), bytes.size(), path, limits, info);
 }
 
 Image resize_image(const Image& image, int width, int height) {

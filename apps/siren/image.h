@@ -1,8 +1,13 @@
-// Images on the host for anvil-siren: loading any format stb_image reads (PNG, JPEG, BMP, TGA,
-// GIF's first frame; 8 or 16 bits; alpha dropped), resizing, and writing PNG atomically.
-// Pixels are floats in [0, 1], interleaved, row-major: pixels: (height, width, channels).
+// Images on the host for anvil-siren: decoding untrusted image files, resizing, and writing PNG
+// atomically. Pixels are floats in [0, 1], interleaved, row-major: pixels: (height, width,
+// channels). Each accepted format goes to a decoder chosen for hostile input (docs/siren.md,
+// "Image input"): PNG to libspng, JPEG to libjpeg-turbo, GIF (first frame) to giflib, binary
+// PGM/PPM to our own reader, BMP and TGA to stb_image only after our own header and size checks
+// (stb_image is compiled here with every other decoder left out). Anything else, HDR, PSD and
+// PIC included, is refused as an unsupported format.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -28,15 +33,38 @@ struct Image {
 
 // What load_image found in the file, for the summary and the log.
 struct ImageInfo {
-    std::string format;       // "PNG", "JPEG", ...
+    std::string format;       // "PNG", "JPEG", "GIF", "BMP", "TGA", "PNM"
     int file_channels = 0;    // channels in the file, alpha included
     int bits = 8;             // 8 or 16
 };
 
-// Loads `path` as grey (1 channel) or RGB (3); an alpha channel is dropped. Throws
-// anvil::Error "[image] <path>: ..." for a missing, unreadable, empty, truncated, corrupt or
-// non-image file.
-Image load_image(const std::string& path, ImageInfo* info = nullptr);
+// Bounds on what a file may make the decoder do. The pixel limit is checked against the
+// header's dimensions before any pixel memory is allocated; the byte limit before the file is
+// read (a regular file) or while reading it (a pipe).
+struct ImageLimits {
+    static constexpr std::int64_t kDefaultMaxPixels = std::int64_t{1} << 28;
+    static constexpr std::int64_t kMinFileBytes = std::int64_t{1} << 30;
+    std::int64_t max_pixels = kDefaultMaxPixels;
+    std::int64_t max_file_bytes = kMinFileBytes;
+
+    // Limits for `--max-pixels N`: the file may then be as large as an uncompressed 16-bit
+    // RGBA image of N pixels (8 bytes each), and at least 1 GiB.
+    static ImageLimits for_pixels(std::int64_t max_pixels);
+};
+
+// Decodes an image held in memory as grey (1 channel) or RGB (3); an alpha channel is dropped.
+// `name` is the path used in messages. Throws anvil::Error "[image] <name>: ..." for an empty,
+// truncated, corrupt, unsupported or non-image file, a zero or over-limit dimension, a bad bit
+// depth or channel count, or an out-of-range palette index. Never reads outside
+// [data, data + size); the fuzzer tests/fuzz/fuzz_image.cpp calls this.
+Image decode_image(const std::uint8_t* data, std::size_t size, const std::string& name,
+                   const ImageLimits& limits = {}, ImageInfo* info = nullptr);
+
+// Reads `path` (a directory, a device, or a file over limits.max_file_bytes is refused before
+// reading) and decodes it with decode_image. Throws "[image] <path>: ..." for a missing or
+// unreadable file too.
+Image load_image(const std::string& path, ImageInfo* info = nullptr,
+                 const ImageLimits& limits = {});
 
 // Resamples to width x height (stb_image_resize: Mitchell down, Catmull-Rom up), clamped
 // to [0, 1].

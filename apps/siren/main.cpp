@@ -8,6 +8,7 @@
 
 #include "anvil/error.h"
 #include "app.h"
+#include "distributed.h"
 #include "session.h"
 
 namespace {
@@ -30,6 +31,8 @@ int main(int argc, char** argv) {
         }
         if (!options->render_only.empty()) return run_render_only(*options);
         return run_training(*options);
+    } catch (const QuietExit& e) {
+        return e.status;  // another rank of a distributed run reported the failure
     } catch (const UsageError& e) {
         return fail(e.what(), kExitUsage);
     } catch (const anvil::OutOfMemoryError& e) {

@@ -20,6 +20,11 @@ constexpr std::int64_t kNoLimit = std::int64_t{1} << 40;
 
 std::string quoted(const std::string& text) { return "'" + text + "'"; }
 
+// Options that only training reads: --render-only refuses them.
+constexpr const char* kTrainingOnly[] = {"--image", "--max-pixels", "--train-size", "--steps",
+                                         "--lr", "--schedule", "--optimizer", "--batch",
+                                         "--seed", "--snapshot-every"};
+
 // A whole-string integer in [lo, hi]; "+5", " 5", "5x" and "1e3" are refused.
 std::int64_t parse_integer(const std::string& flag, const std::string& text, std::int64_t lo,
                            std::int64_t hi, const char* expected) {
@@ -62,9 +67,10 @@ std::string parse_choice(const std::string& flag, const std::string& text,
 
 // The raw text of every option, before conversion.
 struct RawOptions {
-    std::string backend = "auto", device, image, out, train_size, steps, lr, schedule = "cosine",
+    std::string backend = "auto", device, image, max_pixels, out, train_size, steps, lr, schedule = "cosine",
                 optimizer = "adam", hidden, layers, omega0, first_omega0, activation = "sine",
-                loss = "mse", batch = "full", seed, snapshot_every, resume, render_only;
+                loss = "mse", batch = "full", seed, snapshot_every, resume, render_only,
+                distributed = "auto";
     std::vector<std::string> renders, plugin_dirs;
     bool list_backends = false, quiet = false;
 };
@@ -78,7 +84,11 @@ void add_options(CLI::App& app, RawOptions& raw) {
     app.add_option("--plugin-dir", raw.plugin_dirs,
                    "Extra directory to search for backend plugins (repeatable)")
         ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
-    app.add_option("--image", raw.image, "Image to fit: PNG, JPEG, BMP, TGA or GIF");
+    app.add_option("--image", raw.image,
+                   "Image to fit: PNG, JPEG, GIF (first frame), BMP, TGA or binary PGM/PPM");
+    app.add_option("--max-pixels", raw.max_pixels,
+                   "Refuse images with more pixels than this (checked before decoding)")
+        ->default_str(std::to_string(std::int64_t{1} << 28));
     app.add_option("--out", raw.out, "Output directory (created if needed)");
     app.add_option("--train-size", raw.train_size,
                    "Resize the image to WxH before training, or 'full' to keep its size")
@@ -115,16 +125,20 @@ void add_options(CLI::App& app, RawOptions& raw) {
     app.add_option("--resume", raw.resume, "Continue training from a checkpoint");
     app.add_option("--render-only", raw.render_only,
                    "Render from a checkpoint without training (to --out)");
+    app.add_option("--distributed", raw.distributed,
+                   "Data-parallel training: auto (mpi under mpirun, else none), none, mpi, nccl")
+        ->default_str("auto");
     app.add_flag("--list-backends", raw.list_backends, "List backends and exit");
     app.add_flag("--quiet", raw.quiet, "No progress output");
 
     const std::map<std::string, std::string> value_names = {
         {"backend", "NAME|auto"}, {"device", "N"}, {"plugin-dir", "DIR"}, {"image", "FILE"},
+        {"max-pixels", "N"},
         {"out", "DIR"}, {"train-size", "WxH|full"}, {"steps", "N"}, {"lr", "RATE"},
         {"schedule", "NAME"}, {"optimizer", "NAME"}, {"hidden", "N"}, {"layers", "N"},
         {"omega0", "W0"}, {"first-omega0", "W0"}, {"activation", "NAME"}, {"loss", "NAME"},
         {"batch", "N|full"}, {"seed", "N"}, {"snapshot-every", "N"}, {"render", "WxH"},
-        {"resume", "CKPT"}, {"render-only", "CKPT"}};
+        {"resume", "CKPT"}, {"render-only", "CKPT"}, {"distributed", "NAME"}};
     for (CLI::Option* opt : app.get_options()) {
         const auto& names = opt->get_lnames();
         if (names.empty()) continue;
@@ -148,6 +162,9 @@ Options convert(const RawOptions& raw, const CLI::App& app) {
         o.device = static_cast<int>(parse_integer("--device", raw.device, 0, 1023,
                                                   "a device index"));
     o.image = raw.image;
+    if (given("--max-pixels"))
+        o.max_pixels = parse_integer("--max-pixels", raw.max_pixels, 1, kNoLimit,
+                                     "a positive integer");
     o.out = raw.out;
     o.resume = raw.resume;
     o.render_only = raw.render_only;
@@ -165,6 +182,7 @@ Options convert(const RawOptions& raw, const CLI::App& app) {
         o.first_omega0 = parse_positive("--first-omega0", raw.first_omega0);
     o.activation = parse_choice("--activation", raw.activation, {"sine", "relu", "tanh"});
     o.loss = parse_choice("--loss", raw.loss, {"mse", "bce"});
+    o.distributed = parse_choice("--distributed", raw.distributed, {"auto", "none", "mpi", "nccl"});
 
     if (given("--steps"))
         o.steps = parse_integer("--steps", raw.steps, 1, kNoLimit,
@@ -187,6 +205,15 @@ Options convert(const RawOptions& raw, const CLI::App& app) {
     if (o.list_backends) return o;
     if (!o.render_only.empty() && !o.resume.empty())
         throw UsageError("--render-only and --resume cannot be combined");
+    if (!o.render_only.empty()) {
+        // Silently ignoring them would let a user believe they changed the render.
+        std::string ignored;
+        for (const char* flag : kTrainingOnly)
+            if (o.was_given(flag)) ignored += (ignored.empty() ? "" : ", ") + std::string(flag);
+        if (!ignored.empty())
+            throw UsageError("--render-only renders a checkpoint without training; " + ignored +
+                             " would be ignored, remove them");
+    }
     if (o.out.empty()) throw UsageError("--out is required (the output directory)");
     if (o.render_only.empty() && o.image.empty())
         throw UsageError("--image is required (the image to fit)");
@@ -221,6 +248,12 @@ Size parse_size(const std::string& flag, const std::string& text) {
                          std::to_string(kMaxSide) + ", got " + quoted(text));
     }
     return s;
+}
+
+bool is_training_only_flag(const std::string& flag) {
+    for (const char* own : kTrainingOnly)
+        if (flag == own) return true;
+    return false;
 }
 
 std::optional<Options> parse_options(int argc, char** argv) {

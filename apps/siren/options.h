@@ -36,6 +36,7 @@ struct Options {
     int device = 0;
     std::vector<std::string> plugin_dirs;
     std::string image;
+    std::int64_t max_pixels = std::int64_t{1} << 28;  // the image's pixel limit (image.h)
     std::string out;
     std::optional<Size> train_size;  // resize the image before training
     bool train_size_full = false;    // --train-size full: train at the image's own size
@@ -58,6 +59,8 @@ struct Options {
     std::uint64_t seed = 0;
     std::optional<std::int64_t> snapshot_every;  // default: steps / 10
     bool quiet = false;
+    // Data parallelism (docs/distributed.md): auto = mpi when launched by mpirun, else none.
+    std::string distributed = "auto";
 
     // The long names of the options the user gave ("--hidden"): on --resume and
     // --render-only the checkpoint's settings apply unless the user asked for others.
@@ -82,6 +85,9 @@ constexpr std::int64_t kDefaultBatch = 16384;
 // Parses argv. Returns nullopt after --help (printed to stdout: exit 0). Throws UsageError
 // for anything wrong: unknown option, missing value, zero/negative/non-numeric number, bad size.
 std::optional<Options> parse_options(int argc, char** argv);
+
+// Whether `flag` (e.g. "--steps") only matters to training; --render-only refuses these.
+bool is_training_only_flag(const std::string& flag);
 
 // "256x128" -> {256, 128}. Throws UsageError("<flag>: ...") unless both are integers in
 // [1, 1048576].

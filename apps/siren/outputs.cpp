@@ -11,6 +11,7 @@
 
 #include "anvil/error.h"
 #include "anvil/nn/safetensors.h"
+#include "stale_temp_files.h"
 
 namespace anvil::siren {
 namespace fs = std::filesystem;
@@ -26,6 +27,8 @@ void prepare_output_dir(const std::string& dir) {
     if (!f) throw Error("[out] " + dir + ": cannot write there: " + std::strerror(errno));
     std::fclose(f);
     std::remove(probe.c_str());
+    // Left by an earlier run killed while saving; this run's saves would not replace them.
+    remove_stale_temp_files(dir);
 }
 
 void write_text_file(const std::string& path, const std::string& text) {

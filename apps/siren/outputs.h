@@ -10,7 +10,8 @@
 namespace anvil::siren {
 
 // Creates `dir` with its parents and proves it writable by creating and removing a probe
-// file. Throws anvil::Error "[out] <dir>: ..." naming the reason (not a directory,
+// file; removes the temporary files that an earlier anvil-siren killed while saving left there
+// (stale_temp_files.h). Throws anvil::Error "[out] <dir>: ..." naming the reason (not a directory,
 // permission denied, read-only file system, ...).
 void prepare_output_dir(const std::string& dir);
 

@@ -21,6 +21,8 @@ int run_render_only(const Options& options) {
         open_device(options.backend, options.device, options.plugin_dirs, note);
     prepare_output_dir(options.out);
     const nn::Checkpoint checkpoint = nn::Checkpoint::read(options.render_only);
+    // NaN or infinite weights would render a black image without a word.
+    require_finite_tensors(checkpoint, "layers.");
     const nn::MlpConfig config = config_for_render(options, checkpoint);
     const TrainState state = read_train_state(checkpoint);
     std::vector<Size> sizes = options.renders;

@@ -26,6 +26,11 @@ Placement open_device(const std::string& backend_name, int device_index,
                       const std::vector<std::string>& plugin_dirs,
                       const std::function<void(const std::string&)>& announce);
 
+// "--plugin-dir X does not exist, --plugin-dir Y is not a directory" for the directories that
+// are not directories; empty when all are. open_device warns with it on stderr (even with
+// --quiet) and adds it to an unknown backend's error; --list-backends prints it.
+std::string missing_plugin_dirs(const std::vector<std::string>& plugin_dirs);
+
 // The --list-backends text: each backend with its availability (or the reason it is
 // unavailable), its devices, and every plugin load that failed.
 void list_backends(std::ostream& out, const std::vector<std::string>& plugin_dirs);

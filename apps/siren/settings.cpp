@@ -3,7 +3,9 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cmath>
 #include <cstdlib>
+#include <cstring>
 #include <limits>
 
 namespace anvil::siren {
@@ -32,13 +34,29 @@ std::int64_t required_int(const nn::Checkpoint& c, const std::string& key, std::
     return v;
 }
 
-double required_double(const nn::Checkpoint& c, const std::string& key) {
+// A finite number >= lo (NaN and infinities are refused: a NaN learning rate or elapsed time
+// would otherwise fail later without naming the checkpoint).
+double required_double(const nn::Checkpoint& c, const std::string& key, double lo) {
     const std::string text = required(c, key);
     char* end = nullptr;
     const double v = std::strtod(text.c_str(), &end);
-    if (text.empty() || end != text.c_str() + text.size())
+    if (text.empty() || end != text.c_str() + text.size() || !std::isfinite(v) || v < lo)
         bad_checkpoint(c, "bad " + key + " '" + text + "' in its metadata");
     return v;
+}
+
+template <typename T>
+void require_finite(const nn::Checkpoint& c, const nn::HostTensor& t) {
+    const std::size_t n = t.data.size() / sizeof(T);
+    for (std::size_t i = 0; i < n; ++i) {
+        T v;
+        std::memcpy(&v, t.data.data() + i * sizeof(T), sizeof(T));
+        if (!std::isfinite(v))
+            bad_checkpoint(c, "tensor '" + t.name + "' holds " +
+                                  (std::isnan(v) ? "NaN" : v > 0 ? "+Inf" : "-Inf") + " (element " +
+                                  std::to_string(i) + " of " + std::to_string(n) +
+                                  "); the checkpoint is unusable");
+    }
 }
 
 // The checkpoint's architecture with the user's explicit architecture flags applied.
@@ -97,7 +115,8 @@ TrainSettings settings_for_resume(const Options& o, const nn::Checkpoint& c, int
                                              : nn::parse_optimizer(c.optimizer());
     s.schedule = o.was_given("--schedule") ? nn::parse_schedule(o.schedule)
                                            : nn::parse_schedule(required(c, "train.schedule"));
-    s.lr = o.was_given("--lr") ? o.learning_rate() : required_double(c, "train.lr");
+    s.lr = o.was_given("--lr") ? o.learning_rate()
+                               : required_double(c, "train.lr", std::numeric_limits<double>::min());
     s.steps = o.was_given("--steps") ? o.steps : required_int(c, "train.steps", 1);
     s.batch = o.was_given("--batch") ? o.batch : required_int(c, "train.batch", 0);
     s.seed = o.was_given("--seed") ? o.seed
@@ -169,11 +188,26 @@ TrainState read_train_state(const nn::Checkpoint& c) {
     t.width = static_cast<int>(required_int(c, "train.width", 1, kMaxSide));
     t.height = static_cast<int>(required_int(c, "train.height", 1, kMaxSide));
     t.channels = static_cast<int>(required_int(c, "train.channels", 1, 4));
-    t.elapsed_s = required_double(c, "train.elapsed_s");
+    t.elapsed_s = required_double(c, "train.elapsed_s", 0.0);
     t.batch_rng = c.setting("train.batch_rng");
+    if (!t.batch_rng.empty()) {
+        try {
+            nn::Rng::from_string(t.batch_rng);
+        } catch (const Error&) {
+            bad_checkpoint(c, "bad train.batch_rng '" + t.batch_rng + "' in its metadata");
+        }
+    }
     t.backend = c.setting("train.backend");
     t.device = c.setting("train.device");
     return t;
+}
+
+void require_finite_tensors(const nn::Checkpoint& c, const std::string& prefix) {
+    for (const nn::HostTensor& t : c.file().tensors) {
+        if (t.name.rfind(prefix, 0) != 0) continue;
+        if (t.dtype == DType::f32) require_finite<float>(c, t);
+        if (t.dtype == DType::f64) require_finite<double>(c, t);
+    }
 }
 
 }  // namespace anvil::siren

@@ -55,7 +55,12 @@ struct TrainState {
 std::map<std::string, std::string> checkpoint_metadata(const TrainSettings& settings,
                                                        const TrainState& state);
 // Reads the train.* keys back; throws "[checkpoint] <path>: not an anvil-siren checkpoint"
-// when they are missing or malformed.
+// when they are missing, and "[checkpoint] <path>: bad <key> ..." when malformed (a number
+// that does not parse or is not finite, a generator state that does not parse).
 TrainState read_train_state(const nn::Checkpoint& checkpoint);
+
+// Throws "[checkpoint] <path>: tensor '<name>' holds NaN (element i of n) ..." when a
+// floating-point tensor whose name starts with `prefix` ("" for all) is not finite.
+void require_finite_tensors(const nn::Checkpoint& checkpoint, const std::string& prefix);
 
 }  // namespace anvil::siren

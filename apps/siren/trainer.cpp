@@ -2,9 +2,11 @@
 // loop. Outputs and the summary are in trainer_outputs.cpp.
 #include "trainer.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <exception>
 #include <filesystem>
 
 #include "app.h"
@@ -21,9 +23,6 @@ double seconds_since(Clock::time_point t) {
     return std::chrono::duration<double>(Clock::now() - t).count();
 }
 
-// A different stream from the weights' Rng(seed), so --batch does not change the init.
-constexpr std::uint64_t kBatchStream = 0x9E3779B97F4A7C15ull;
-
 }  // namespace
 
 Trainer::Trainer(const Options& options)
@@ -38,12 +37,18 @@ void Trainer::note(const std::string& message) const {
 }
 
 void Trainer::prepare() {
-    placement_ = open_device(options_.backend, options_.device, options_.plugin_dirs,
+    // One rank per GPU: with nccl each rank takes the device of its index on its host.
+    const bool nccl = resolve_distributed(options_.distributed) == "nccl";
+    const int device_index = nccl && !options_.was_given("--device") ? host_comm().local_rank()
+                                                                      : options_.device;
+    placement_ = open_device(options_.backend, device_index, options_.plugin_dirs,
                              [this](const std::string& line) { note(line); });
-    prepare_output_dir(options_.out);
-    source_ = load_image(options_.image, &source_info_);
+    if (nccl) open_nccl_communicator(dist_, placement_.device);
+    if (is_root()) prepare_output_dir(options_.out);
+    source_ = load_image(options_.image, &source_info_, ImageLimits::for_pixels(options_.max_pixels));
     if (!options_.resume.empty()) {
         resume_ = nn::Checkpoint::read(options_.resume);
+        require_finite_tensors(*resume_, "");
         settings_ = settings_for_resume(options_, *resume_, source_.channels);
     } else {
         settings_ = settings_for_new_run(options_, source_.channels);
@@ -56,12 +61,15 @@ void Trainer::prepare() {
         throw UsageError("--batch " + std::to_string(settings_.batch) + " is not less than the " +
                          std::to_string(image_.pixel_count()) +
                          " training pixels; use --batch full");
-    check_training_device_budget(
-        settings_.config, settings_.batch > 0 ? settings_.batch : image_.pixel_count(),
-        *placement_.device);
+    shard_ = shard_for(image_.width, image_.height, rank_, ranks_);
+    local_batch_ = settings_.batch > 0
+                       ? batch_share(settings_.batch, image_.width, image_.height, rank_, ranks_)
+                       : 0;
+    check_training_device_budget(settings_.config, local_batch_ > 0 ? local_batch_ : shard_.pixels,
+                                 *placement_.device);
     build_model();
     upload_data();
-    std::filesystem::create_directories(path("snapshots"));
+    if (is_root()) std::filesystem::create_directories(path("snapshots"));
 }
 
 void Trainer::load_training_image() {
@@ -75,6 +83,7 @@ void Trainer::load_training_image() {
     const Size size{w, h};
     check_host_budget("training at " + size.to_string(), training_host_bytes(size, source_.channels));
     image_ = resize_image(source_, w, h);
+    image_hash_ = fnv1a(image_.pixels.data(), image_.pixels.size() * sizeof(float));
     extent_ = extent_for(w, h);
     state_.image = options_.image;
     state_.width = w;
@@ -97,18 +106,26 @@ void Trainer::build_model() {
             throw UsageError("--steps " + std::to_string(settings_.steps) + ": the checkpoint is "
                              "already at step " + std::to_string(start_step_) +
                              "; ask for more steps to continue");
-        // The same batch sequence as an uninterrupted run, when the batch size is unchanged.
-        const bool same_batch = resume_->setting("train.batch") == std::to_string(settings_.batch);
-        batch_rng_ = same_batch && !saved.batch_rng.empty()
-                         ? nn::Rng::from_string(saved.batch_rng)
-                         : nn::Rng(settings_.seed ^ kBatchStream);
-        metrics_ = read_metrics(path("metrics.csv"), start_step_);
-        for (std::int64_t s : list_snapshots(path("snapshots")))
-            if (s <= start_step_) snapshot_steps_.push_back(s);
+        // The same batch sequence as an uninterrupted run, when the batch size and the number
+        // of ranks are unchanged; otherwise new streams for this number of ranks.
+        const bool same_batch = resume_->setting("train.batch") == std::to_string(settings_.batch) &&
+                                resume_->setting("train.ranks", "1") == std::to_string(ranks_);
+        const std::string saved_rng =
+            rank_ == 0 ? saved.batch_rng
+                       : resume_->setting("train.batch_rng." + std::to_string(rank_));
+        batch_rng_ = same_batch && !saved_rng.empty()
+                         ? nn::Rng::from_string(saved_rng)
+                         : nn::Rng(batch_seed(settings_.seed, rank_, ranks_, start_step_));
+        if (is_root()) {
+            metrics_ = read_metrics(path("metrics.csv"), start_step_);
+            for (std::int64_t s : list_snapshots(path("snapshots")))
+                if (s <= start_step_) snapshot_steps_.push_back(s);
+        }
         last_checkpoint_step_ = start_step_;
+        last_checkpoint_path_ = options_.resume;
     } else {
         model_->initialize(settings_.seed);
-        batch_rng_ = nn::Rng(settings_.seed ^ kBatchStream);
+        batch_rng_ = nn::Rng(batch_seed(settings_.seed, rank_, ranks_, 0));
     }
     step_ = start_step_;
     schedule_ = make_schedule(settings_);
@@ -116,15 +133,20 @@ void Trainer::build_model() {
 }
 
 void Trainer::upload_data() {
-    const std::int64_t pixels = image_.pixel_count();
+    // Only this rank's rows: with N ranks each holds about 1/N of the pixel data.
+    const std::int64_t pixels = shard_.pixels;
     const std::int64_t channels = image_.channels;
-    host_coords_ = grid(image_.width, image_.height, extent_);
-    host_targets_ = encode_targets(image_, target_range(settings_.config));
+    host_coords_ = grid_rows(image_.width, image_.height, extent_, shard_.row_begin, shard_.row_end);
+    Image rows(image_.width, shard_.row_end - shard_.row_begin, image_.channels);
+    const std::size_t row_floats = static_cast<std::size_t>(image_.width) * image_.channels;
+    std::copy_n(image_.pixels.begin() + static_cast<std::ptrdiff_t>(row_floats * shard_.row_begin),
+                rows.pixels.size(), rows.pixels.begin());
+    host_targets_ = encode_targets(rows, target_range(settings_.config));
     const auto& device = placement_.device;
     coords_ = Tensor::from_vector(host_coords_, Shape{pixels, 2}, device);
     targets_ = Tensor::from_vector(host_targets_, Shape{pixels, channels}, device);
-    const std::int64_t n = settings_.batch > 0 ? settings_.batch : pixels;
-    if (settings_.batch > 0) {
+    const std::int64_t n = local_batch_ > 0 ? local_batch_ : pixels;
+    if (local_batch_ > 0) {
         batch_x_ = Tensor::empty(Shape{n, 2}, DType::f32, device);
         batch_t_ = Tensor::empty(Shape{n, channels}, DType::f32, device);
         batch_x_host_.resize(static_cast<std::size_t>(n) * 2);
@@ -137,13 +159,24 @@ void Trainer::upload_data() {
     grad_ = Tensor::empty(Shape{n, channels}, DType::f32, device);
     loss_value_ = nn::Loss::make_scalar(grad_);
     mse_value_ = nn::Loss::make_scalar(grad_);
+    if (reducing_) {
+        // One fused allreduce per step: every gradient, the loss (and bce's squared error),
+        // and the stop flag, so that all ranks agree on the loss and on when to stop.
+        stop_flag_ = Tensor::zeros(Shape{1}, DType::f32, device);
+        for (const nn::Parameter& p : model_->parameters()) reduced_.push_back(p.grad);
+        reduced_.push_back(&loss_value_);
+        if (settings_.loss != nn::LossKind::mse) reduced_.push_back(&mse_value_);
+        reduced_.push_back(&stop_flag_);
+        // The other ranks never render or score: only rank 0 keeps the whole image.
+        if (!is_root()) image_.pixels = {}, source_.pixels = {};
+    }
 }
 
 // Random pixels (with replacement) from the host copy, uploaded into the batch tensors.
 void Trainer::sample_batch() {
-    const auto pixels = static_cast<std::uint64_t>(image_.pixel_count());
+    const auto pixels = static_cast<std::uint64_t>(shard_.pixels);
     const auto channels = static_cast<std::size_t>(image_.channels);
-    const auto n = static_cast<std::size_t>(settings_.batch);
+    const auto n = static_cast<std::size_t>(local_batch_);
     for (std::size_t i = 0; i < n; ++i) {
         const auto p = static_cast<std::size_t>(batch_rng_.below(pixels));
         batch_x_host_[2 * i] = host_coords_[2 * p];
@@ -164,9 +197,35 @@ void Trainer::save_snapshot(std::int64_t step) {
 void Trainer::save_checkpoint(std::int64_t step) {
     state_.elapsed_s = previous_elapsed_s_ + run_elapsed_s_;
     state_.batch_rng = batch_rng_.to_string();
-    nn::save_checkpoint(path("model.safetensors"), *model_, optimizer_.get(), step,
-                        checkpoint_metadata(settings_, state_));
+    auto metadata = checkpoint_metadata(settings_, state_);
+    // train.ranks and each other rank's sampler state: a resume with as many ranks draws the
+    // batches an uninterrupted run would; with another number it starts new streams.
+    metadata["train.ranks"] = std::to_string(ranks_);
+    for (std::size_t r = 1; r < batch_rngs_.size(); ++r)
+        metadata["train.batch_rng." + std::to_string(r)] = batch_rngs_[r];
+    nn::save_checkpoint(path("model.safetensors"), *model_, optimizer_.get(), step, metadata);
     last_checkpoint_step_ = step;
+    last_checkpoint_path_ = path("model.safetensors");
+}
+
+void Trainer::collect_batch_rngs() {
+    if (ranks_ == 1 || local_batch_ == 0) return;
+    batch_rngs_.assign(static_cast<std::size_t>(ranks_), {});
+    const std::string mine = batch_rng_.to_string();
+    for (int r = 0; r < ranks_; ++r)
+        batch_rngs_[static_cast<std::size_t>(r)] = host_comm().broadcast_string(mine, r);
+}
+
+void Trainer::check_parameters(std::int64_t step) {
+    if (ranks_ > 1) check_ranks_agree(host_comm(), parameter_checksum(*model_), "the parameters", step);
+}
+
+// Each rank's loss and gradients are means over its own pixels; weighted by its share of the
+// image and summed over ranks they are the whole batch's mean (uneven shards included).
+void Trainer::reduce_step() {
+    affine_into(grad_, shard_.weight, 0.0, grad_);
+    affine_into(loss_value_, shard_.weight, 0.0, loss_value_);
+    if (settings_.loss != nn::LossKind::mse) affine_into(mse_value_, shard_.weight, 0.0, mse_value_);
 }
 
 Trainer::Outcome Trainer::train() {
@@ -181,6 +240,15 @@ Trainer::Outcome Trainer::train() {
         const Tensor& t = batched ? batch_t_ : targets_;
         const Tensor& y = model_->forward(x, ctx_, /*training=*/true);
         loss_->compute(y, t, loss_value_, &grad_);
+        if (!mse) mse_loss_grad(y, t, mse_value_, nullptr);
+        bool stop = false;
+        if (reducing_) {
+            reduce_step();
+            stop_flag_.upload(std::vector<float>{interrupt_requested() ? 1.0f : 0.0f});
+            model_->backward(ctx_, grad_);
+            dist_->allreduce_sum(reduced_);
+            stop = stop_flag_.item() > 0.0;
+        }
         const double loss = nn::loss_value(loss_value_);
         if (!std::isfinite(loss)) {
             // Recorded so that metrics.csv shows where it blew up; the update is not applied.
@@ -192,12 +260,8 @@ Trainer::Outcome Trainer::train() {
         }
         // mse trains on [-1, 1], four times the [0, 1] range's squared error; bce needs
         // a separate squared error of its probabilities.
-        double mse01 = loss / 4.0;
-        if (!mse) {
-            mse_loss_grad(y, t, mse_value_, nullptr);
-            mse01 = nn::loss_value(mse_value_);
-        }
-        model_->backward(ctx_, grad_);
+        const double mse01 = mse ? loss / 4.0 : nn::loss_value(mse_value_);
+        if (!reducing_) model_->backward(ctx_, grad_);
         const double lr = schedule_->lr_at(step_);
         optimizer_->step(lr);
         ++step_;
@@ -208,11 +272,15 @@ Trainer::Outcome Trainer::train() {
         progress.update(step_, loss, psnr);
 
         if (step_ % settings_.snapshot_every == 0 && step_ < settings_.steps) {
-            save_snapshot(step_);
-            save_checkpoint(step_);
-            write_text_file(path("metrics.csv"), format_metrics(metrics_));
+            check_parameters(step_);
+            collect_batch_rngs();
+            if (is_root()) {
+                save_snapshot(step_);
+                save_checkpoint(step_);
+                write_text_file(path("metrics.csv"), format_metrics(metrics_));
+            }
         }
-        if (interrupt_requested()) {
+        if (reducing_ ? stop : interrupt_requested()) {
             progress.finish();
             return Outcome::interrupted;
         }
@@ -224,7 +292,7 @@ Trainer::Outcome Trainer::train() {
 void Trainer::report_divergence() const {
     const std::int64_t failed_step = step_ + 1;
     std::string kept = last_checkpoint_step_ >= 0
-                           ? path("model.safetensors") + " keeps the last good checkpoint (step " +
+                           ? last_checkpoint_path_ + " keeps the last good checkpoint (step " +
                                  std::to_string(last_checkpoint_step_) + ")"
                            : "no checkpoint had been saved yet (the first save is at step " +
                                  std::to_string(settings_.snapshot_every) + ")";
@@ -237,7 +305,26 @@ void Trainer::report_divergence() const {
 
 int Trainer::run() {
     install_interrupt_handlers();
-    prepare();
+    dist_ = open_distribution(options_.distributed);
+    rank_ = host_comm().rank();
+    ranks_ = host_comm().size();
+    // Any communicator but the local one reduces every step, one rank included: mpirun -np 1
+    // and one-GPU nccl runs take the same path as many ranks (weight 1, sums of one).
+    reducing_ = resolve_distributed(options_.distributed) != "none";
+    if (!is_root()) progress_mode_ = Progress::Mode::quiet;  // rank 0 speaks for the job
+    check_same_configuration(host_comm(), configuration_of(options_));
+    std::exception_ptr failure;
+    try {
+        prepare();
+    } catch (...) {
+        failure = std::current_exception();
+    }
+    agree_on_setup(host_comm(), failure);
+    if (ranks_ > 1) {
+        check_ranks_agree(host_comm(), image_hash_, "the training image (--image, --train-size)",
+                          start_step_);
+        check_parameters(start_step_);
+    }
     char lr[32];
     std::snprintf(lr, sizeof lr, "%g", settings_.lr);
     note("anvil-siren: " + settings_.config.describe() + " (" +
@@ -248,13 +335,20 @@ int Trainer::run() {
          (settings_.batch > 0 ? "batch " + std::to_string(settings_.batch) : "full batch") +
          ", " + nn::optimizer_name(settings_.optimizer) + " lr " + lr + " " +
          nn::schedule_name(settings_.schedule) + ", steps " + std::to_string(start_step_) +
-         " -> " + std::to_string(settings_.steps));
-    if (!resume_) save_snapshot(0);
+         " -> " + std::to_string(settings_.steps) +
+         (reducing_ ? ", " + std::to_string(ranks_) + " rank(s) (" + dist_->name() + ")" : ""));
+    if (!resume_ && is_root()) save_snapshot(0);
     const Outcome outcome = train();
     if (outcome == Outcome::diverged) {
+        if (!is_root()) throw QuietExit{kExitOk};  // rank 0 reports it (QuietExit)
         write_text_file(path("metrics.csv"), format_metrics(metrics_));
         report_divergence();
     }
+    check_parameters(step_);
+    collect_batch_rngs();
+    // Rank 0 writes the outputs and exits with the job's status (130 when interrupted); an
+    // earlier non-zero exit here would make mpirun abort it halfway (QuietExit).
+    if (!is_root()) return kExitOk;
     if (outcome == Outcome::interrupted)
         note(std::string("anvil-siren: ") + interrupt_signal_name() + " at step " +
              std::to_string(step_) + ": writing the checkpoint and outputs, then exiting");

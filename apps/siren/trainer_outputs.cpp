@@ -83,6 +83,14 @@ void Trainer::write_summary(Outcome outcome, double final_psnr) const {
     j["wall_time_s"] = previous_elapsed_s_ + run_elapsed_s_;
     j["ms_per_step"] =
         steps_run > 0 ? 1000.0 * step_time_s_ / static_cast<double>(steps_run) : 0.0;
+    // Data parallelism (docs/distributed.md): rank 0's time inside the step's allreduce.
+    const nn::CommStats& comm = dist_->stats();
+    j["distributed"] = dist_->name();
+    j["ranks"] = ranks_;
+    j["allreduce_bytes_per_step"] =
+        comm.allreduce_calls > 0 ? comm.allreduce_bytes / comm.allreduce_calls : 0;
+    j["allreduce_ms_per_step"] =
+        steps_run > 0 ? 1000.0 * comm.allreduce_seconds / static_cast<double>(steps_run) : 0.0;
     std::vector<std::string> renders;
     for (const Size& s : options_.renders) renders.push_back("render_" + s.to_string() + ".png");
     j["renders"] = renders;

@@ -36,6 +36,9 @@ public:
                       std::size_t bytes) override;
     void copy_on_device(void* dst, const void* src, std::size_t bytes) override;
     void synchronize() override;
+    // For the nccl communicator (cuda_interop.h): the stream all of this device's work is on.
+    cudaStream_t stream() const { return ctx_.stream; }
+    int index() const { return index_; }
 
     // cuda_primitives.cpp
     void fill(Tensor& out, double value) override;

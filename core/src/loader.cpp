@@ -54,7 +54,7 @@ std::vector<std::string> split_path_list(const char* text) {
 
 LoadAttempt Registry::load_file(const std::string& path) {
     std::lock_guard<std::recursive_mutex> lock(impl_->mutex);
-    LoadAttempt attempt{path, LoadOutcome::loaded, "", {}};
+    LoadAttempt attempt{path, LoadOutcome::loaded, "", {}, "", 0};
     std::error_code ec;
     const fs::path canonical = fs::weakly_canonical(path, ec);
     const std::string key = ec ? path : canonical.string();
@@ -113,7 +113,7 @@ void Registry::load_plugins(const std::vector<std::string>& explicit_dirs) {
                 load_file(file.string());
             } else {
                 impl_->attempts.push_back({file.string(), LoadOutcome::skipped,
-                                           "name does not match libanvil-*.so", {}});
+                                           "name does not match libanvil-*.so", {}, "", 0});
             }
         }
     }

@@ -18,6 +18,12 @@ std::string lower_ascii(std::string text) {
     return text;
 }
 
+std::string abi_mismatch_text(int abi_version) {
+    return "plugin was built for anvil ABI version " + std::to_string(abi_version) +
+           ", this libanvil_core has ABI version " + std::to_string(ANVIL_ABI_VERSION) +
+           "; rebuild the plugin against this SDK";
+}
+
 const char* load_outcome_name(LoadOutcome outcome) {
     switch (outcome) {
         case LoadOutcome::loaded: return "loaded";
@@ -27,6 +33,8 @@ const char* load_outcome_name(LoadOutcome outcome) {
         case LoadOutcome::factory_threw: return "backend constructor threw";
         case LoadOutcome::no_backend: return "not an anvil plugin";
         case LoadOutcome::duplicate: return "duplicate backend";
+        case LoadOutcome::variant_unsupported: return "variant not usable here";
+        case LoadOutcome::variant_not_chosen: return "variant not chosen";
     }
     return "?";
 }
@@ -44,7 +52,7 @@ Registry& Registry::instance() {
 void Registry::register_factory(int abi_version, Backend* (*factory)()) noexcept {
     try {
         std::lock_guard<std::recursive_mutex> lock(impl_->mutex);
-        LoadAttempt linked{"(linked into the executable)", LoadOutcome::loaded, "", {}};
+        LoadAttempt linked{"(linked into the executable)", LoadOutcome::loaded, "", {}, "", 0};
         LoadAttempt& attempt = impl_->current ? *impl_->current : linked;
         impl_->registered_in_current = true;
         auto fail = [&](LoadOutcome outcome, const std::string& detail) {
@@ -52,10 +60,7 @@ void Registry::register_factory(int abi_version, Backend* (*factory)()) noexcept
             attempt.detail = detail;
         };
         if (abi_version != ANVIL_ABI_VERSION) {
-            fail(LoadOutcome::abi_mismatch,
-                 "plugin was built for anvil ABI version " + std::to_string(abi_version) +
-                     ", this libanvil_core has ABI version " + std::to_string(ANVIL_ABI_VERSION) +
-                     "; rebuild the plugin against this SDK");
+            fail(LoadOutcome::abi_mismatch, abi_mismatch_text(abi_version));
         } else if (!factory) {
             fail(LoadOutcome::factory_threw, "registered a null factory");
         } else {
@@ -81,6 +86,8 @@ void Registry::register_factory(int abi_version, Backend* (*factory)()) noexcept
                 if (backend) {
                     attempt.backends.push_back(backend->name());
                     impl_->backend_origins.push_back(attempt.path);
+                    impl_->backend_variants.emplace_back();
+                    impl_->backend_scores.push_back(0);
                     impl_->backends.push_back(std::move(backend));
                 }
             }
@@ -93,6 +100,11 @@ void Registry::register_factory(int abi_version, Backend* (*factory)()) noexcept
 
 extern "C" void anvil_register_backend(int abi_version, BackendFactory factory) noexcept {
     Registry::instance().register_factory(abi_version, factory);
+}
+
+extern "C" void anvil_register_backend_variant(int abi_version, const char* backend, const char* variant,
+                                               int score, const char* reason, BackendFactory factory) noexcept {
+    Registry::instance().register_variant(abi_version, backend, variant, score, reason, factory);
 }
 
 std::vector<SearchDirectory> Registry::searched_directories() const {

@@ -43,6 +43,7 @@ public:
     std::string err_so_far() const;
     void send(int signal_number) const;
     RunResult wait();
+    pid_t pid() const { return pid_; }
 
 private:
     pid_t pid_ = -1;

@@ -112,7 +112,7 @@ const BadInput kBadInputs[] = {
     {"NotAnImage", [](auto& f, auto& o) { return small_run(f.text, o, 3); }, 1,
      "not an image anvil-siren can read"},
     {"TruncatedImage", [](auto& f, auto& o) { return small_run(f.truncated_png, o, 3); }, 1,
-     "truncated or corrupt PNG data"},
+     "truncated PNG: the file ends early (libspng: end of stream)"},
     {"UnknownBackend", [](auto& f, auto& o) { return train(f, o, {"--backend", "nosuch"}); }, 2,
      "--backend: unknown backend 'nosuch'; available: cpu"},
     {"UnavailableBackend",

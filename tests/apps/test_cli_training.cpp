@@ -260,7 +260,7 @@ TEST(SirenCli, ListBackendsAndHelp) {
                              "--schedule", "--optimizer", "--hidden", "--layers", "--omega0",
                              "--first-omega0", "--activation", "--loss", "--batch", "--seed",
                              "--snapshot-every", "--render", "--resume", "--render-only",
-                             "--list-backends", "--quiet", "--train-size"})
+                             "--list-backends", "--quiet", "--train-size", "--max-pixels"})
         EXPECT_NE(help.out.find(flag), std::string::npos) << flag;
 }
 

@@ -11,75 +11,12 @@
 
 #include "anvil/error.h"
 #include "image.h"
+#include "image_craft.h"
 #include "siren_test_util.h"
 #include "timeline.h"
 
 namespace anvil::siren::test {
 namespace {
-
-void write_bytes(const std::string& path, const std::vector<std::uint8_t>& bytes) {
-    std::ofstream(path, std::ios::binary)
-        .write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
-}
-
-void put_be32(std::vector<std::uint8_t>& out, std::uint32_t v) {
-    for (int s = 24; s >= 0; s -= 8) out.push_back(static_cast<std::uint8_t>(v >> s));
-}
-
-std::uint32_t crc32(const std::uint8_t* data, std::size_t n) {
-    std::uint32_t c = 0xFFFFFFFFu;
-    for (std::size_t i = 0; i < n; ++i) {
-        c ^= data[i];
-        for (int k = 0; k < 8; ++k) c = (c >> 1) ^ (0xEDB88320u & (0u - (c & 1u)));
-    }
-    return c ^ 0xFFFFFFFFu;
-}
-
-// A 16-bit greyscale PNG, written by hand (stb_image_write only writes 8 bits): IHDR, one
-// IDAT holding a zlib stream of stored (uncompressed) deflate blocks, IEND.
-std::vector<std::uint8_t> png16_grey(int w, int h, const std::vector<std::uint16_t>& samples) {
-    std::vector<std::uint8_t> raw;
-    for (int y = 0; y < h; ++y) {
-        raw.push_back(0);  // filter: none
-        for (int x = 0; x < w; ++x) {
-            raw.push_back(static_cast<std::uint8_t>(samples[y * w + x] >> 8));
-            raw.push_back(static_cast<std::uint8_t>(samples[y * w + x] & 0xFF));
-        }
-    }
-    std::vector<std::uint8_t> z{0x78, 0x01};
-    for (std::size_t pos = 0; pos < raw.size() || pos == 0; pos += 65535) {
-        const std::size_t n = std::min<std::size_t>(65535, raw.size() - pos);
-        z.push_back(pos + n >= raw.size() ? 1 : 0);
-        z.push_back(n & 0xFF);
-        z.push_back(n >> 8);
-        z.push_back(~n & 0xFF);
-        z.push_back((~n >> 8) & 0xFF);
-        z.insert(z.end(), raw.begin() + static_cast<long>(pos), raw.begin() + static_cast<long>(pos + n));
-    }
-    std::uint32_t a = 1, b = 0;
-    for (std::uint8_t v : raw) {
-        a = (a + v) % 65521;
-        b = (b + a) % 65521;
-    }
-    put_be32(z, (b << 16) | a);
-
-    std::vector<std::uint8_t> png{0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n'};
-    auto chunk = [&](const char* type, const std::vector<std::uint8_t>& data) {
-        put_be32(png, static_cast<std::uint32_t>(data.size()));
-        std::vector<std::uint8_t> body(type, type + 4);
-        body.insert(body.end(), data.begin(), data.end());
-        png.insert(png.end(), body.begin(), body.end());
-        put_be32(png, crc32(body.data(), body.size()));
-    };
-    std::vector<std::uint8_t> ihdr;
-    put_be32(ihdr, static_cast<std::uint32_t>(w));
-    put_be32(ihdr, static_cast<std::uint32_t>(h));
-    ihdr.insert(ihdr.end(), {16, 0, 0, 0, 0});  // 16-bit, grey, deflate, filter 0, no interlace
-    chunk("IHDR", ihdr);
-    chunk("IDAT", z);
-    chunk("IEND", {});
-    return png;
-}
 
 std::vector<std::uint8_t> rgba_bytes(int w, int h) {
     std::vector<std::uint8_t> px;
@@ -108,7 +45,7 @@ TEST(SirenImageLoad, Png8BitGreyRoundTrips) {
 TEST(SirenImageLoad, Png16BitKeepsFullPrecision) {
     TempDir dir;
     const std::vector<std::uint16_t> samples{0, 1, 257, 32768, 65534, 65535};
-    write_bytes(dir / "g16.png", png16_grey(3, 2, samples));
+    write_file(dir / "g16.png", png16_grey(3, 2, samples));
     ImageInfo info;
     const Image img = load_image(dir / "g16.png", &info);
     EXPECT_EQ(info.bits, 16);
@@ -164,7 +101,7 @@ TEST(SirenImageLoad, JpegBmpTgaAndGifFirstFrame) {
         first.pixels[i] = static_cast<float>(i) / 255.0f;
         second.pixels[i] = 1.0f;
     }
-    write_bytes(dir / "a.gif", encode_gif({first, second}, 10, 10));
+    write_file(dir / "a.gif", encode_gif({first, second}, 10, 10));
     ImageInfo info;
     const Image gif = load_image(dir / "a.gif", &info);
     EXPECT_EQ(info.format, "GIF");
@@ -190,24 +127,24 @@ TEST(SirenImageLoad, BadFilesGiveOneLineErrors) {
     TempDir dir;
     expect_load_error(dir / "missing.png", "cannot open: No such file or directory");
     expect_load_error(dir.path(), "is a directory");
-    write_bytes(dir / "empty.png", {});
+    write_file(dir / "empty.png", {});
     expect_load_error(dir / "empty.png", "file is empty");
-    write_bytes(dir / "text.png", {'h', 'e', 'l', 'l', 'o', '\n'});
+    write_file(dir / "text.png", {'h', 'e', 'l', 'l', 'o', '\n'});
     expect_load_error(dir / "text.png", "not an image anvil-siren can read");
 
     write_png(dir / "p.png", pattern_image(40, 30, 3));
     std::ifstream in(dir / "p.png", std::ios::binary);
     std::vector<std::uint8_t> png((std::istreambuf_iterator<char>(in)), {});
-    write_bytes(dir / "cut.png", {png.begin(), png.begin() + static_cast<long>(png.size() / 2)});
-    expect_load_error(dir / "cut.png", "truncated or corrupt PNG data");
+    write_file(dir / "cut.png", {png.begin(), png.begin() + static_cast<long>(png.size() / 2)});
+    expect_load_error(dir / "cut.png", "truncated PNG: the file ends early (libspng: end of stream)");
 
-    // stb_image would pad a cut JPEG with grey; the missing end marker gives it away.
+    // libjpeg pads a cut JPEG with grey and warns; the warning is an error here.
     const auto px = rgba_bytes(16, 16);
     ASSERT_TRUE(stbi_write_jpg((dir / "a.jpg").c_str(), 16, 16, 4, px.data(), 90));
     std::ifstream jin(dir / "a.jpg", std::ios::binary);
     std::vector<std::uint8_t> jpg((std::istreambuf_iterator<char>(jin)), {});
-    write_bytes(dir / "cut.jpg", {jpg.begin(), jpg.end() - 40});
-    expect_load_error(dir / "cut.jpg", "truncated JPEG");
+    write_file(dir / "cut.jpg", {jpg.begin(), jpg.end() - 40});
+    expect_load_error(dir / "cut.jpg", "truncated JPEG: the file ends early (libjpeg: Premature end of JPEG file)");
 }
 
 TEST(SirenImageResize, SizesAndRangeAndFit) {

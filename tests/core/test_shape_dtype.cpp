@@ -151,9 +151,10 @@ TEST(LoadOutcome, EveryOutcomeHasADistinctName) {
     std::set<std::string> names;
     for (LoadOutcome o : {LoadOutcome::loaded, LoadOutcome::skipped, LoadOutcome::open_failed,
                           LoadOutcome::abi_mismatch, LoadOutcome::factory_threw,
-                          LoadOutcome::no_backend, LoadOutcome::duplicate})
+                          LoadOutcome::no_backend, LoadOutcome::duplicate,
+                          LoadOutcome::variant_unsupported, LoadOutcome::variant_not_chosen})
         names.insert(load_outcome_name(o));
-    EXPECT_EQ(names.size(), 7u);
+    EXPECT_EQ(names.size(), 9u);
     EXPECT_EQ(names.count("?"), 0u);
 }
 

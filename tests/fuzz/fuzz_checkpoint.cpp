@@ -44,7 +44,12 @@ Options options_for(bool render_only, const std::vector<std::string>& flags) {
     } else {
         args.insert(args.end(), {"--resume", "fuzz.safetensors", "--image", "fuzz.png"});
     }
-    args.insert(args.end(), flags.begin(), flags.end());
+    // --render-only refuses the training-only flags (a usage error before any file is read),
+    // so a render keeps only the pairs it accepts: the architecture and --render sizes.
+    for (std::size_t i = 0; i + 1 < flags.size(); i += 2) {
+        if (render_only && is_training_only_flag(flags[i])) continue;
+        args.insert(args.end(), {flags[i], flags[i + 1]});
+    }
     std::vector<char*> argv;
     for (std::string& a : args) argv.push_back(a.data());
     return *parse_options(static_cast<int>(argv.size()), argv.data());

@@ -43,7 +43,9 @@ TEST(OpenclRegistration, RegistersBelowCpuAndCuda) {
     ASSERT_NE(backend, nullptr);
     EXPECT_EQ(backend->name(), "opencl");
     EXPECT_EQ(backend->priority(), 10);
-    if (Backend* cpu = Registry::instance().find("cpu")) EXPECT_LT(backend->priority(), cpu->priority());
+    if (Backend* cpu = Registry::instance().find("cpu")) {
+        EXPECT_LT(backend->priority(), cpu->priority());
+    }
 }
 
 TEST_F(OpenclPlugin, DescribesTheDeviceAndReportsF64Truthfully) {

@@ -1,11 +1,10 @@
 // The cpu backend and its one device: identity, description, capability table and the
-// plugin's registration. Kernels are in the per-family files next to this one.
+// factory the registrar calls. Kernels are in the per-family files next to this one.
 #include "cpu_device.h"
 
 #include <fstream>
 #include <string>
 
-#include "anvil/plugin.h"
 #include "parallel.h"
 
 namespace anvil::cpu {
@@ -66,13 +65,14 @@ bool CpuDevice::supports(Op op, DType dtype) const {
 }
 
 std::string CpuBackend::description() const {
-    return "host CPU: Eigen " + std::to_string(EIGEN_WORLD_VERSION) + "." +
-           std::to_string(EIGEN_MAJOR_VERSION) + " GEMM, OpenMP-parallel " + simd_level() +
-           " kernels, fused SIREN composites";
+    return "host CPU: packed " + simd_level() + " GEMM, OpenMP-parallel " + simd_level() +
+           " kernels (Eigen " + std::to_string(EIGEN_WORLD_VERSION) + "." +
+           std::to_string(EIGEN_MAJOR_VERSION) + " element math), fused SIREN composites";
 }
 
 std::shared_ptr<Device> CpuBackend::create_device(int) { return std::make_shared<CpuDevice>(); }
 
-}  // namespace anvil::cpu
+// Called by the registrar (cpu_registrar.cpp) once the core has chosen this build.
+Backend* make_backend() { return new CpuBackend(); }
 
-ANVIL_REGISTER_BACKEND(anvil::cpu::CpuBackend)
+}  // namespace anvil::cpu

@@ -61,19 +61,22 @@ public:
     std::size_t workspace_growths() const;
 
 private:
-    // Threading of the primitive GEMM (gemm.cpp): K-slices of at least kKSliceMin (run in
-    // kernel calls of kKDepthBlock), or row tiles of kGemmTileRows, or Eigen's own threads.
-    enum class GemmPlan { eigen, split_k, row_tiles };
+    // Threading of the primitive GEMM (gemm.cpp): K-slices of at least kKSliceMin, row tiles
+    // of kGemmTileRows, column tiles of kGemmTileCols, or one call on the calling thread.
+    enum class GemmPlan { single, split_k, row_tiles, col_tiles };
     static constexpr Index kKSliceMin = 1024;
     static constexpr Index kGemmTileRows = 256;
-    static constexpr Index kKDepthBlock = 256;  // K per kernel call within a K-slice
+    static constexpr Index kGemmTileCols = 256;  // a multiple of every variant's register tile width
     GemmPlan plan_gemm(Index m, Index n, Index k) const;
     template <typename T>
     void gemm_split_k(bool trans_a, bool trans_b, Index m, Index n, Index k, T alpha, const T* a,
                       const T* b, T beta, T* c);
     template <typename T>
-    void gemm_row_tiles(bool trans_a, bool trans_b, Index m, Index n, Index k, T alpha,
-                        const T* a, const T* b, T beta, T* c);
+    void gemm_tiles(bool by_rows, bool trans_a, bool trans_b, Index m, Index n, Index k, T alpha,
+                    const T* a, const T* b, T beta, T* c);
+    template <typename T>
+    void gemm_single(bool trans_a, bool trans_b, Index m, Index n, Index k, T alpha, const T* a,
+                     const T* b, T beta, T* c);
 
     // Makes thread_scratch_[0..threads) hold at least `bytes` each (before a parallel
     // region: growing inside one could throw where nothing can catch).

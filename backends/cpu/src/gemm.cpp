@@ -1,74 +1,21 @@
-// GEMM and 2-D transpose of the CPU backend, all on Eigen 3.4's blocked GEMM kernel with the
-// row-major buffers mapped in place (transposes are Eigen transpose views; no operand is
-// copied first). gemm_tile runs the kernel on the calling thread with packing buffers from
-// the caller's workspace; the primitive GEMM spreads such calls over threads (plan_gemm) or
-// leaves the threading to Eigen.
+// GEMM and 2-D transpose of the CPU backend. Products run the packed kernel of
+// gemm_packed.h at the widest vector width this variant's ISA has (no operand is copied
+// except into its packing buffers); matrix-vector products (m or n == 1) run Eigen's GEMV
+// (public API). gemm_tile runs on the calling thread with packing space from the caller's
+// workspace; the primitive GEMM spreads such calls over threads (plan_gemm).
 #include <algorithm>
 #include <array>
 
 #include "cpu_device.h"
 #include "gemm_kernels.h"
+#include "gemm_packed.h"
 #include "workspace.h"
 
 namespace anvil::cpu {
 
-template <typename T>
-void gemm_rows(bool trans_a, bool trans_b, Index m, Index n, Index k, T alpha, const T* a,
-               const T* b, T beta, T* c) {
-    MatrixMap<T> out(c, m, n);
-    auto run = [&](const auto& lhs, const auto& rhs) {
-        if (beta == T(0)) {
-            out.noalias() = alpha * lhs * rhs;  // Eigen zeroes out first: NaN in c is ignored
-        } else {
-            if (beta != T(1)) out *= beta;
-            out.noalias() += alpha * lhs * rhs;
-        }
-    };
-    // a: (m, k) or stored (k, m); b: (k, n) or stored (n, k).
-    const ConstMatrixMap<T> a_map(a, trans_a ? k : m, trans_a ? m : k);
-    const ConstMatrixMap<T> b_map(b, trans_b ? n : k, trans_b ? k : n);
-    if (!trans_a && !trans_b) run(a_map, b_map);
-    else if (!trans_a && trans_b) run(a_map, b_map.transpose());
-    else if (trans_a && !trans_b) run(a_map.transpose(), b_map);
-    else run(a_map.transpose(), b_map.transpose());
-}
-
 namespace {
 
-// Eigen's GEMM blocking (kc, mc, nc as Eigen computes them for one thread) with packing
-// buffers borrowed from the caller. Dimensions are those of the column-major problem Eigen
-// solves for a row-major result: rows = n, cols = m.
-template <typename T> class BorrowedBlocking : public Eigen::internal::level3_blocking<T, T> {
-public:
-    BorrowedBlocking(Index m, Index n, Index k) {
-        this->m_mc = n;
-        this->m_nc = m;
-        this->m_kc = k;
-        Eigen::internal::computeProductBlockingSizes<T, T, 1>(this->m_kc, this->m_mc, this->m_nc, Index{1});
-        // When all of K fits one block, Eigen packs the rhs once and sweeps it with each lhs
-        // block; lhs blocks of 16 rows (one AVX-512 register tall, 16 KiB at K = 256, so
-        // they stay in L1) then run the kernel at 98 GFLOP/s per core instead of 78 with
-        // Eigen's 144-256 (measured at SIREN tile shapes, docs/performance.md). With K split
-        // into blocks the rhs would be repacked per lhs block, so Eigen's choice stays.
-        if (this->m_kc >= k) this->m_mc = std::min<Index>(this->m_mc, kLhsBlockRows);
-    }
-    static constexpr Index kLhsBlockRows = 16;
-    std::size_t a_bytes() const { return round_up(sizeof(T) * static_cast<std::size_t>(this->m_kc * this->m_mc)); }
-    std::size_t bytes() const { return a_bytes() + round_up(sizeof(T) * static_cast<std::size_t>(this->m_kc * this->m_nc)); }
-    void borrow(std::byte* scratch) {
-        this->m_blockA = reinterpret_cast<T*>(scratch);
-        this->m_blockB = reinterpret_cast<T*>(scratch + a_bytes());
-    }
-};
-
-// Calls Eigen's sequential blocked GEMM for row-major c with a and b in the given orders.
-template <typename T, int LhsOrder, int RhsOrder>
-void run_blocked(Index m, Index n, Index k, T alpha, const T* a, Index lda, const T* b, Index ldb,
-                 T* c, BorrowedBlocking<T>& blocking) {
-    Eigen::internal::general_matrix_matrix_product<Index, T, LhsOrder, false, T, RhsOrder, false,
-                                                   Eigen::RowMajor, 1>::run(m, n, k, a, lda, b, ldb, c, 1,
-                                                                             n, alpha, blocking, nullptr);
-}
+constexpr int kVectorBytes = packed::kNativeVectorBytes;
 
 template <typename T> using StridedMap = Eigen::Map<const RowMatrix<T>, 0, Eigen::OuterStride<>>;
 template <typename T> using VectorMap = Eigen::Map<const Eigen::Matrix<T, Eigen::Dynamic, 1>, 0, Eigen::InnerStride<>>;
@@ -103,67 +50,62 @@ void gemv_block(bool trans_a, bool trans_b, Index m, Index n, Index k, T alpha, 
     else gemv_into(c, n, StridedMap<T>(b, k, n, Eigen::OuterStride<>(ldb)).transpose(), vec, alpha, beta);
 }
 
-// gemm_tile with explicit leading dimensions (elements between stored rows) of a and b, so
-// a K-slice of a larger operand can be passed in place. c is contiguous (m, n).
+template <typename T> std::size_t block_bytes(Index m, Index n, Index k) {
+    return packed::scratch_bytes<T, kVectorBytes>(m, n, k);
+}
+
+// gemm_tile with explicit leading dimensions (elements between stored rows) of a, b and c,
+// so a K-slice or a column block of a larger operand can be passed in place.
 template <typename T>
 void gemm_block(bool trans_a, bool trans_b, Index m, Index n, Index k, T alpha, const T* a,
-                Index lda, const T* b, Index ldb, T beta, T* c, std::byte* scratch) {
-    if (m == 1 || n == 1) {  // matrix-vector: Eigen's GEMV needs no packing space
+                Index lda, const T* b, Index ldb, T beta, T* c, Index ldc, std::byte* scratch) {
+    if (m == 1 || (n == 1 && ldc == 1)) {  // matrix-vector, c contiguous: no packing pays
+        if (k == 0) {
+            for (Index i = 0; i < m * n; ++i) c[i] = beta == T(0) ? T(0) : beta * c[i];
+            return;
+        }
         gemv_block(trans_a, trans_b, m, n, k, alpha, a, lda, b, ldb, beta, c);
         return;
     }
-    // The blocked kernel accumulates: c = beta c first (beta == 0 overwrites NaN too).
-    MatrixMap<T> out(c, m, n);
-    if (beta == T(0)) out.setZero();
-    else if (beta != T(1)) out *= beta;
-    if (k == 0) return;
-    BorrowedBlocking<T> blocking(m, n, k);
-    blocking.borrow(scratch);
-    // A transposed operand is op(a) in column-major order with the same leading dimension.
-    constexpr int R = Eigen::RowMajor, C = Eigen::ColMajor;
-    if (!trans_a && !trans_b) run_blocked<T, R, R>(m, n, k, alpha, a, lda, b, ldb, c, blocking);
-    else if (!trans_a && trans_b) run_blocked<T, R, C>(m, n, k, alpha, a, lda, b, ldb, c, blocking);
-    else if (trans_a && !trans_b) run_blocked<T, C, R>(m, n, k, alpha, a, lda, b, ldb, c, blocking);
-    else run_blocked<T, C, C>(m, n, k, alpha, a, lda, b, ldb, c, blocking);
+    packed::gemm<T, kVectorBytes>(trans_a, trans_b, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, scratch);
 }
 
 }  // namespace
 
 template <typename T> std::size_t gemm_tile_bytes(Index m, Index n, Index k) {
-    return BorrowedBlocking<T>(m, n, k).bytes();
+    return block_bytes<T>(m, n, k);
 }
 
 template <typename T>
 void gemm_tile(bool trans_a, bool trans_b, Index m, Index n, Index k, T alpha, const T* a,
                const T* b, T beta, T* c, std::byte* scratch) {
-    gemm_block(trans_a, trans_b, m, n, k, alpha, a, trans_a ? m : k, b, trans_b ? k : n, beta, c, scratch);
+    gemm_block(trans_a, trans_b, m, n, k, alpha, a, trans_a ? m : k, b, trans_b ? k : n, beta, c, n, scratch);
 }
 
 #define ANVIL_CPU_GEMM_INSTANTIATE(T)                                                                   \
-    template void gemm_rows<T>(bool, bool, Index, Index, Index, T, const T*, const T*, T, T*);          \
     template std::size_t gemm_tile_bytes<T>(Index, Index, Index);                                       \
     template void gemm_tile<T>(bool, bool, Index, Index, Index, T, const T*, const T*, T, T*, std::byte*);
 ANVIL_CPU_GEMM_INSTANTIATE(float)
 ANVIL_CPU_GEMM_INSTANTIATE(double)
 #undef ANVIL_CPU_GEMM_INSTANTIATE
 
-// How the primitive GEMM is spread over threads. Eigen's own threading splits the output and
-// makes the threads wait for each other once per block of K: with other processes on the
-// cores, a layer's weight gradient (g^T x: 256 x 256 over 65536 rows) took 141 and 1365 ms
-// on two threads against 110-120 ms on one (docs/performance.md), and Eigen's threading
-// cannot use the faster blocking of BorrowedBlocking. So:
+// How the primitive GEMM is spread over threads. Every thread runs its own packed-kernel
+// calls on independent parts of c, handed out one at a time (a core taken by another process
+// does not stall the other; Eigen's own threading, used before, made its threads wait for each
+// other once per block of K and took 141 to 1365 ms instead of 110-120 for g^T x under load):
 //  - small output, long K: split K; each thread multiplies its K-slice into a private
-//    (m, n) partial and the partials are summed;
-//  - many rows: row tiles handed to threads one at a time, each an independent Eigen kernel
-//    call (the same tiles the fused composites use, so "the step's GEMMs alone" and the step
-//    run the same kernel);
-//  - anything else: Eigen's own threading.
+//    (m, n) partial and the partials are summed (g^T x: (256, 65536) @ (65536, 256));
+//  - many rows: row tiles (x W^T and g W: 65536 rows), the same tiles the fused composites
+//    use, so "the step's GEMMs alone" and the step run the same kernel calls;
+//  - many columns: column tiles;
+//  - anything else (small, or one thread): one call on the calling thread.
 CpuDevice::GemmPlan CpuDevice::plan_gemm(Index m, Index n, Index k) const {
-    if (max_threads() <= 1) return GemmPlan::eigen;
+    if (max_threads() <= 1) return GemmPlan::single;
     if (m * n <= (Index{1} << 20) && k >= 4 * std::max(m, n) && k >= 2 * kKSliceMin)
         return GemmPlan::split_k;
-    if (m >= 2 * kGemmTileRows) return GemmPlan::row_tiles;
-    return GemmPlan::eigen;
+    if (m >= n && m >= 2 * kGemmTileRows) return GemmPlan::row_tiles;
+    if (n > m && n >= 2 * kGemmTileCols) return GemmPlan::col_tiles;
+    return GemmPlan::single;
 }
 
 template <typename T>
@@ -173,20 +115,9 @@ void CpuDevice::gemm_split_k(bool trans_a, bool trans_b, Index m, Index n, Index
     const int threads = threads_for(k, kKSliceMin);
     const Index lda = trans_a ? m : k, ldb = trans_b ? k : n;
     // Slice t covers K rows [k0, k1): columns k0.. of a stored (m, k), or rows k0.. of a
-    // stored (k, m) (likewise for b).
+    // stored (k, m) (likewise for b). The kernel blocks each slice's depth itself.
     const Index slice = (k + threads - 1) / threads;
-    // Packing space for every sub-block depth a thread will use: kKDepthBlock and the
-    // remainder of its slice. A shallower block can need more (Eigen widens its blocks as
-    // kc shrinks), so sizing for kKDepthBlock alone overran the scratch, e.g. (37, 19, 2500).
-    std::size_t scratch = 0;
-    for (int t = 0; t < threads; ++t) {
-        const Index depth = std::min(k, (t + 1) * slice) - t * slice;
-        if (depth <= 0) continue;
-        scratch = std::max(scratch, gemm_tile_bytes<T>(m, n, std::min(depth, kKDepthBlock)));
-        if (depth % kKDepthBlock != 0)
-            scratch = std::max(scratch, gemm_tile_bytes<T>(m, n, depth % kKDepthBlock));
-    }
-    reserve_thread_scratch(threads, scratch);
+    reserve_thread_scratch(threads, gemm_tile_bytes<T>(m, n, slice));
     WorkspaceLayout layout;
     const std::size_t parts_off = layout.add<T>(static_cast<std::size_t>(threads * m * n));
     workspace_.reserve(layout.bytes());
@@ -194,15 +125,11 @@ void CpuDevice::gemm_split_k(bool trans_a, bool trans_b, Index m, Index n, Index
     std::array<bool, kMaxThreads> ran{};
     parallel_items(threads, [&](Index t, int thread) {
         const Index k0 = t * slice, k1 = std::min(k, k0 + slice);
+        if (k1 <= k0) return;
         ran[static_cast<std::size_t>(t)] = true;
-        // The slice in sub-blocks of kKDepthBlock, accumulated: each call then fits K in one
-        // Eigen block (the fast lhs blocking above).
-        for (Index kb = k0; kb < k1; kb += kKDepthBlock) {
-            gemm_block<T>(trans_a, trans_b, m, n, std::min(kKDepthBlock, k1 - kb), T(1),
-                          a + (trans_a ? kb * lda : kb), lda, b + (trans_b ? kb : kb * ldb), ldb,
-                          kb == k0 ? T(0) : T(1), parts + t * m * n,
-                          thread_scratch_[static_cast<std::size_t>(thread)].data());
-        }
+        gemm_block<T>(trans_a, trans_b, m, n, k1 - k0, T(1), a + (trans_a ? k0 * lda : k0), lda,
+                      b + (trans_b ? k0 : k0 * ldb), ldb, T(0), parts + t * m * n, n,
+                      thread_scratch_[static_cast<std::size_t>(thread)].data());
     });
     // c = alpha * sum of the partials + beta * c (beta == 0 ignores c).
     parallel_elements(m * n, [&](Index begin, Index end, int) {
@@ -216,20 +143,32 @@ void CpuDevice::gemm_split_k(bool trans_a, bool trans_b, Index m, Index n, Index
 }
 
 template <typename T>
-void CpuDevice::gemm_row_tiles(bool trans_a, bool trans_b, Index m, Index n, Index k, T alpha,
-                               const T* a, const T* b, T beta, T* c) {
+void CpuDevice::gemm_tiles(bool by_rows, bool trans_a, bool trans_b, Index m, Index n, Index k,
+                           T alpha, const T* a, const T* b, T beta, T* c) {
     std::lock_guard<std::mutex> lock(workspace_mutex_);
-    const Index tiles = (m + kGemmTileRows - 1) / kGemmTileRows;
-    const Index last = m - (tiles - 1) * kGemmTileRows;
-    reserve_thread_scratch(threads_for(tiles, 1), std::max(gemm_tile_bytes<T>(kGemmTileRows, n, k),
-                                                            gemm_tile_bytes<T>(last, n, k)));
+    const Index extent = by_rows ? m : n, step = by_rows ? kGemmTileRows : kGemmTileCols;
+    const Index tiles = (extent + step - 1) / step;
+    reserve_thread_scratch(threads_for(tiles, 1),
+                           by_rows ? gemm_tile_bytes<T>(std::min(m, step), n, k) : gemm_tile_bytes<T>(m, std::min(n, step), k));
     const Index lda = trans_a ? m : k, ldb = trans_b ? k : n;
     parallel_items(tiles, [&](Index tile, int thread) {
-        const Index r0 = tile * kGemmTileRows, rows = std::min(kGemmTileRows, m - r0);
-        // Rows r0.. of op(a): rows of a stored (m, k), or columns of a stored (k, m).
-        gemm_block<T>(trans_a, trans_b, rows, n, k, alpha, a + (trans_a ? r0 : r0 * lda), lda, b,
-                      ldb, beta, c + r0 * n, thread_scratch_[static_cast<std::size_t>(thread)].data());
+        const Index x0 = tile * step, size = std::min(step, extent - x0);
+        std::byte* scratch = thread_scratch_[static_cast<std::size_t>(thread)].data();
+        if (by_rows)  // rows x0.. of op(a): rows of a stored (m, k), or columns of a stored (k, m)
+            gemm_block<T>(trans_a, trans_b, size, n, k, alpha, a + (trans_a ? x0 : x0 * lda), lda, b,
+                          ldb, beta, c + x0 * n, n, scratch);
+        else  // columns x0.. of op(b): columns of b stored (k, n), or rows of b stored (n, k)
+            gemm_block<T>(trans_a, trans_b, m, size, k, alpha, a, lda, b + (trans_b ? x0 * ldb : x0),
+                          ldb, beta, c + x0, n, scratch);
     });
+}
+
+template <typename T>
+void CpuDevice::gemm_single(bool trans_a, bool trans_b, Index m, Index n, Index k, T alpha,
+                            const T* a, const T* b, T beta, T* c) {
+    std::lock_guard<std::mutex> lock(workspace_mutex_);
+    reserve_thread_scratch(1, gemm_tile_bytes<T>(m, n, k));
+    gemm_tile<T>(trans_a, trans_b, m, n, k, alpha, a, b, beta, c, thread_scratch_[0].data());
 }
 
 void CpuDevice::gemm(bool trans_a, bool trans_b, double alpha, const Tensor& a, const Tensor& b,
@@ -244,8 +183,9 @@ void CpuDevice::gemm(bool trans_a, bool trans_b, double alpha, const Tensor& a, 
         T* cp = c.data_as<T>();
         switch (plan_gemm(m, n, k)) {
             case GemmPlan::split_k: return gemm_split_k<T>(trans_a, trans_b, m, n, k, al, ap, bp, be, cp);
-            case GemmPlan::row_tiles: return gemm_row_tiles<T>(trans_a, trans_b, m, n, k, al, ap, bp, be, cp);
-            case GemmPlan::eigen: return gemm_rows<T>(trans_a, trans_b, m, n, k, al, ap, bp, be, cp);
+            case GemmPlan::row_tiles: return gemm_tiles<T>(true, trans_a, trans_b, m, n, k, al, ap, bp, be, cp);
+            case GemmPlan::col_tiles: return gemm_tiles<T>(false, trans_a, trans_b, m, n, k, al, ap, bp, be, cp);
+            case GemmPlan::single: return gemm_single<T>(trans_a, trans_b, m, n, k, al, ap, bp, be, cp);
         }
     });
 }

@@ -10,13 +10,8 @@ namespace anvil::cpu {
 
 // c (m, n) = alpha * op(a) @ op(b) + beta * c; op(a): (m, k), op(b): (k, n). a is stored
 // (k, m) when trans_a, b is stored (n, k) when trans_b. beta == 0 ignores c (even NaN).
-// Eigen's product with its own OpenMP threading (sequential inside a parallel region).
-template <typename T>
-void gemm_rows(bool trans_a, bool trans_b, Index m, Index n, Index k, T alpha, const T* a,
-               const T* b, T beta, T* c);
-
-// The same product on the calling thread only, for one thread's tile inside a parallel
-// region. Eigen's blocked kernel packs its operands into `scratch`, which must hold
+// On the calling thread only (one thread's tile inside a parallel region): the packed
+// kernel (gemm_packed.h) packs its operands into `scratch`, which must hold
 // gemm_tile_bytes<T>(m, n, k) bytes, instead of allocating per call.
 template <typename T> std::size_t gemm_tile_bytes(Index m, Index n, Index k);
 template <typename T>
@@ -24,8 +19,6 @@ void gemm_tile(bool trans_a, bool trans_b, Index m, Index n, Index k, T alpha, c
                const T* b, T beta, T* c, std::byte* scratch);
 
 #define ANVIL_CPU_GEMM_DECLARE(T)                                                              \
-    extern template void gemm_rows<T>(bool, bool, Index, Index, Index, T, const T*, const T*, \
-                                      T, T*);                                                 \
     extern template std::size_t gemm_tile_bytes<T>(Index, Index, Index);                       \
     extern template void gemm_tile<T>(bool, bool, Index, Index, Index, T, const T*, const T*, \
                                       T, T*, std::byte*);

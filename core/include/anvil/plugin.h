@@ -26,6 +26,20 @@ using BackendFactory = Backend* (*)();
 // Called by registrars. Never throws; failures are recorded in the load report.
 extern "C" ANVIL_EXPORT void anvil_register_backend(int abi_version, BackendFactory factory) noexcept;
 
+// For a backend built several times, one plugin file per instruction set ("variant", e.g. the
+// cpu backend's libanvil-cpu-x86-64-v2/-v3/-v4.so). Each file's registrar, compiled for the
+// baseline ISA, checks the running CPU and reports a score: > 0 when the variant can run
+// (higher is better), 0 when it cannot, with `reason` (copied) saying why. The core calls the
+// factory of a variant only when it beats every variant of `backend` registered so far, keeps
+// the best one under the name `backend`, and records for each file whether it was chosen or
+// why not (unsupported here, or a lower score than the chosen one). So a variant's own code,
+// built for its ISA, never runs on a CPU that lacks it. A new entry point, not a changed
+// type: ANVIL_ABI_VERSION stays (plugins using only anvil_register_backend are unaffected).
+extern "C" ANVIL_EXPORT void anvil_register_backend_variant(int abi_version, const char* backend,
+                                                            const char* variant, int score,
+                                                            const char* reason,
+                                                            BackendFactory factory) noexcept;
+
 }  // namespace anvil
 
 #define ANVIL_REGISTER_BACKEND(BackendClass)                                              \

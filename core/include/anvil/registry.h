@@ -22,6 +22,8 @@ enum class LoadOutcome {
     factory_threw,   // the backend's constructor threw
     no_backend,      // loaded, but registered nothing: not an anvil plugin
     duplicate,       // a backend of the same name is already registered
+    variant_unsupported,  // a variant this CPU cannot run (or excluded by the user)
+    variant_not_chosen,   // a variant that runs here, but another of its backend scored higher
 };
 ANVIL_EXPORT const char* load_outcome_name(LoadOutcome outcome);
 
@@ -30,6 +32,8 @@ struct LoadAttempt {
     LoadOutcome outcome = LoadOutcome::skipped;
     std::string detail;                 // dlerror text, exception message, versions, ...
     std::vector<std::string> backends;  // names registered by this file
+    std::string variant;                // the variant this file holds ("x86-64-v4"), if any
+    int score = 0;                      // the variant's score here (0: cannot run)
 };
 
 struct SearchDirectory {
@@ -76,8 +80,10 @@ public:
     // A multi-line summary of available/unavailable backends, for error messages.
     std::string backends_summary();
 
-    // Used by anvil_register_backend.
+    // Used by anvil_register_backend and anvil_register_backend_variant.
     void register_factory(int abi_version, Backend* (*factory)()) noexcept;
+    void register_variant(int abi_version, const char* backend, const char* variant, int score,
+                          const char* reason, Backend* (*factory)()) noexcept;
 
     Registry(const Registry&) = delete;
     Registry& operator=(const Registry&) = delete;
