@@ -49,6 +49,8 @@ function(anvil_add_comm_plugin name)
     VISIBILITY_INLINES_HIDDEN ON
     LIBRARY_OUTPUT_DIRECTORY "${ANVIL_COMM_PLUGIN_OUTPUT_DIRECTORY}"
     INSTALL_RPATH "$ORIGIN/../..")
-  target_link_options(${target} PRIVATE "LINKER:--no-undefined")
+  if(NOT ANVIL_SANITIZE)  # as in anvil_add_backend_plugin()
+    target_link_options(${target} PRIVATE "LINKER:--no-undefined")
+  endif()
   install(TARGETS ${target} LIBRARY DESTINATION "${CMAKE_INSTALL_LIBDIR}/anvil/comm")
 endfunction()

@@ -53,7 +53,13 @@ for name in "${names[@]}"; do
   rate=$(( ${executed:-0} / (seconds > 0 ? seconds : 1) ))
   line="$name: ${executed:-?} executions in $seconds s ($rate/s), corpus $units new inputs, exit $rc"
   [ "${executed:-0}" -ge "$runs" ] || line+=" (stopped by FUZZ_LONG_SECONDS before $runs)"
-  [ "$rc" -eq 0 ] || { line+=" (FINDING: see $work/log)"; status=1; }
+  # 72: libFuzzer's status after SIGINT (a run stopped by hand), not a finding.
+  if [ "$rc" -eq 72 ]; then
+    line+=" (interrupted)"
+  elif [ "$rc" -ne 0 ]; then
+    line+=" (FINDING: see $work/log)"
+    status=1
+  fi
   echo "fuzz-long: $line"
   summary+=("$line")
 done

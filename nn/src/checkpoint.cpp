@@ -30,17 +30,18 @@ std::map<std::string, std::string> architecture_metadata(const MlpConfig& c) {
             {"arch.bias", bool_text(c.bias)}};
 }
 
-// Parameter names and shapes the architecture implies, in Mlp::parameters() order.
-std::vector<std::pair<std::string, Shape>> expected_parameters(const MlpConfig& c) {
-    std::vector<std::pair<std::string, Shape>> out;
+// Calls visit(name, shape) for each parameter the architecture implies, in Mlp::parameters()
+// order. A visitor rather than a list: the checkpoint reader throws at the first tensor the
+// file lacks, so the work is bounded by the file, never by a claimed "arch.hidden_layers":
+// 10^12 used to build a list until the host ran out of memory (issue 13).
+template <typename Visit> void for_each_expected_parameter(const MlpConfig& c, Visit&& visit) {
     for (std::int64_t i = 0; i <= c.hidden_layers; ++i) {
         const std::int64_t in = i == 0 ? c.in_features : c.hidden;
         const std::int64_t width = i == c.hidden_layers ? c.out_features : c.hidden;
         const std::string prefix = "layers." + std::to_string(i) + ".";
-        out.emplace_back(prefix + "weight", Shape{width, in});
-        if (c.bias) out.emplace_back(prefix + "bias", Shape{width});
+        visit(prefix + "weight", Shape{width, in});
+        if (c.bias) visit(prefix + "bias", Shape{width});
     }
-    return out;
 }
 
 // Reads typed metadata values, naming the key and the bad value in its errors.
@@ -162,7 +163,7 @@ Checkpoint Checkpoint::decode(const std::vector<std::byte>& bytes, const std::st
             meta.fail("metadata 'optimizer.steps' is negative");
     }
     // Every parameter the architecture implies, with its shape and the checkpoint's dtype.
-    for (const auto& [name, shape] : expected_parameters(c)) {
+    for_each_expected_parameter(c, [&](const std::string& name, const Shape& shape) {
         const HostTensor* t = ck.file_.find(name);
         if (!t) meta.fail("missing tensor '" + name + "'");
         if (t->shape != shape)
@@ -171,7 +172,7 @@ Checkpoint Checkpoint::decode(const std::vector<std::byte>& bytes, const std::st
         if (t->dtype != ck.dtype_)
             meta.fail("tensor '" + name + "' is " + dtype_name(t->dtype) +
                       ", the checkpoint's dtype is " + dtype_name(ck.dtype_));
-    }
+    });
     return ck;
 }
 

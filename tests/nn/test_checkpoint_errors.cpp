@@ -144,6 +144,16 @@ TEST_F(CheckpointErrors, MissingTensor) {
         "missing tensor 'layers.2.bias'");
 }
 
+// The reader's work is bounded by the file, not by the layer count it claims: 10^12 hidden
+// layers used to make it list 2x10^12 expected tensors until the host ran out of memory.
+TEST_F(CheckpointErrors, ClaimedLayerCountIsBoundedByTheFile) {
+    EXPECT_CONTAINS(message_after([](SafetensorsFile& f) {
+                        f.metadata["arch.hidden_layers"] = "1000000000000";
+                    }),
+                    "tensor 'layers.3.weight' has shape (3,8), the architecture 2 -> "
+                    "1000000000000x8 sine(omega0=30, first 30) -> 3 needs (8,8)");
+}
+
 TEST_F(CheckpointErrors, TensorShapeDisagreesWithTheArchitecture) {
     EXPECT_CONTAINS(message_after([](SafetensorsFile& f) {
                         for (HostTensor& t : f.tensors)
