@@ -37,6 +37,15 @@ built=$(date +%s)
 # only in dynamic TLS are not leak roots, which can only add reports, never hide one.
 export ASAN_OPTIONS=detect_leaks=1:intercept_tls_get_addr=0:strict_string_checks=1:check_initialization_order=1
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
-(cd "$build_dir" && ctest --output-on-failure --timeout 900 -j "$(nproc)")
+# The tests that start Open MPI (MPI_Init in the mpi communicator plugin, anvil-siren under
+# mpirun) run with ASan and UBSan but without leak detection: Open MPI leaks at exit (libmpi,
+# libopen-pal, hwloc, and MCA components it dlcloses, whose frames LeakSanitizer cannot even
+# name, so no suppression can match them), and its reports would bury anything else. Every
+# other test, the non-MPI communicator tests included, runs with leak detection.
+mpi_tests='^(MpiCommunicator\.|distributed\.)'
+(cd "$build_dir" && ctest --output-on-failure --timeout 900 -j "$(nproc)" -E "$mpi_tests")
+echo "test-sanitizers: the Open MPI tests follow with leak detection off (Open MPI's own leaks)"
+(cd "$build_dir" && ASAN_OPTIONS=${ASAN_OPTIONS/detect_leaks=1/detect_leaks=0} \
+   ctest --output-on-failure --timeout 900 -j "$(nproc)" -R "$mpi_tests")
 done_at=$(date +%s)
 echo "test-sanitizers: build $((built - start)) s, ctest $((done_at - built)) s"
