@@ -37,3 +37,11 @@ if(ANVIL_SANITIZE AND NOT ANVIL_FUZZ STREQUAL "OFF")
                    "not built, their seeds and regression inputs are still replayed")
   endif()
 endif()
+
+# anvil_skipped_test(<name> <reason>...): a test that cannot run in this build still shows in
+# ctest's summary, as "Skipped" with the reason in its output, never as silence.
+function(anvil_skipped_test name)
+  string(CONCAT reason ${ARGN})
+  add_test(NAME ${name} COMMAND sh -c "echo \"skipped: $1\"; exit 77" sh "${reason}")
+  set_tests_properties(${name} PROPERTIES SKIP_RETURN_CODE 77)
+endfunction()
