@@ -109,7 +109,7 @@ void add_options(CLI::App& app, RawOptions& raw) {
     app.add_option("--omega0", raw.omega0, "SIREN frequency of the hidden layers")
         ->default_str("30");
     app.add_option("--first-omega0", raw.first_omega0, "SIREN frequency of the first layer")
-        ->default_str("--omega0");
+        ->default_str("--omega0 x max(1, longer training side / 256)");
     app.add_option("--activation", raw.activation, "sine, relu or tanh")->default_str("sine");
     app.add_option("--loss", raw.loss, "mse, or bce (sigmoid head; for binary images)")
         ->default_str("mse");

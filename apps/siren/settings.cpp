@@ -139,6 +139,11 @@ nn::MlpConfig config_for_render(const Options& o, const nn::Checkpoint& c) {
     return cfg;
 }
 
+double default_first_omega0(double omega0, int width, int height) {
+    const int side = std::max(width, height);
+    return omega0 * std::max(1.0, static_cast<double>(side) / kDefaultTrainSide);
+}
+
 nn::LrSchedule make_schedule(const TrainSettings& s) {
     switch (s.schedule) {
         case nn::ScheduleKind::constant: return nn::LrSchedule::constant(s.lr);

@@ -55,6 +55,10 @@ void Trainer::prepare() {
     }
     check_render_budget(options_.renders, source_.channels);
     load_training_image();
+    if (!resume_ && !options_.was_given("--first-omega0") &&
+        settings_.config.activation == Activation::sine)
+        settings_.config.first_omega0 =
+            default_first_omega0(settings_.config.omega0, image_.width, image_.height);
     if (!resume_ && !options_.was_given("--batch") && image_.pixel_count() > kDefaultBatch)
         settings_.batch = kDefaultBatch;
     if (settings_.batch >= image_.pixel_count())
