@@ -141,7 +141,12 @@ nn::MlpConfig config_for_render(const Options& o, const nn::Checkpoint& c) {
 
 double default_first_omega0(double omega0, int width, int height) {
     const int side = std::max(width, height);
-    return omega0 * std::max(1.0, static_cast<double>(side) / kDefaultTrainSide);
+    return omega0 * std::max(1.0, 2.0 * static_cast<double>(side) / kDefaultTrainSide - 1.0);
+}
+
+double default_sine_lr(double lr, int width, int height) {
+    const int side = std::max(width, height);
+    return lr * std::min(1.0, static_cast<double>(kDefaultTrainSide) / side);
 }
 
 nn::LrSchedule make_schedule(const TrainSettings& s) {

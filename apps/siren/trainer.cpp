@@ -55,10 +55,14 @@ void Trainer::prepare() {
     }
     check_render_budget(options_.renders, source_.channels);
     load_training_image();
-    if (!resume_ && !options_.was_given("--first-omega0") &&
-        settings_.config.activation == Activation::sine)
-        settings_.config.first_omega0 =
-            default_first_omega0(settings_.config.omega0, image_.width, image_.height);
+    // Larger images: a higher first-layer frequency and a lower learning rate by default.
+    if (!resume_ && settings_.config.activation == Activation::sine) {
+        if (!options_.was_given("--first-omega0"))
+            settings_.config.first_omega0 =
+                default_first_omega0(settings_.config.omega0, image_.width, image_.height);
+        if (!options_.was_given("--lr"))
+            settings_.lr = default_sine_lr(settings_.lr, image_.width, image_.height);
+    }
     if (!resume_ && !options_.was_given("--batch") && image_.pixel_count() > kDefaultBatch)
         settings_.batch = kDefaultBatch;
     if (settings_.batch >= image_.pixel_count())

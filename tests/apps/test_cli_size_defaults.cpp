@@ -1,5 +1,5 @@
 // anvil-siren's defaults that depend on the training size (docs/siren.md, options): the first
-// layer's frequency scales with the longer side beyond 256 pixels unless --first-omega0 is
+// layer's frequency grows with the longer side beyond 256 pixels unless --first-omega0 is
 // given, stays --omega0 at 256 and below, and a resumed run keeps the checkpoint's.
 #include <gtest/gtest.h>
 
@@ -27,15 +27,15 @@ TEST(SirenSizeDefaults, FirstOmega0ScalesWithTheLongerSideBeyond256) {
     TempDir dir;
     const std::string wide = write_pattern_png(dir, "wide.png", 320, 8);
     const std::string small = write_pattern_png(dir, "small.png", 256, 8);
-    // 320 pixels: 30 * 320 / 256 = 37.5 at full size.
-    EXPECT_DOUBLE_EQ(first_omega0(run_one(dir, wide, "wide", {"--train-size", "full"})), 37.5);
+    // 320 pixels: 30 * (2 * 320 / 256 - 1) = 45 at full size.
+    EXPECT_DOUBLE_EQ(first_omega0(run_one(dir, wide, "wide", {"--train-size", "full"})), 45.0);
     // --omega0 is what scales; --first-omega0 wins; other sizes follow the training size.
     EXPECT_DOUBLE_EQ(
-        first_omega0(run_one(dir, wide, "w20", {"--train-size", "full", "--omega0", "20"})), 25.0);
+        first_omega0(run_one(dir, wide, "w20", {"--train-size", "full", "--omega0", "20"})), 30.0);
     EXPECT_DOUBLE_EQ(first_omega0(run_one(dir, wide, "given",
                                           {"--train-size", "full", "--first-omega0", "50"})),
                      50.0);
-    EXPECT_DOUBLE_EQ(first_omega0(run_one(dir, wide, "at512", {"--train-size", "512x16"})), 60.0);
+    EXPECT_DOUBLE_EQ(first_omega0(run_one(dir, wide, "at512", {"--train-size", "512x16"})), 90.0);
     // 256 pixels and below (and the default fit in 256x256): --omega0 unchanged.
     EXPECT_DOUBLE_EQ(first_omega0(run_one(dir, small, "small", {"--train-size", "full"})), 30.0);
     EXPECT_DOUBLE_EQ(first_omega0(run_one(dir, wide, "fit", {})), 30.0);
@@ -46,12 +46,41 @@ TEST(SirenSizeDefaults, ResumeKeepsTheCheckpointsFirstOmega0) {
     const std::string small = write_pattern_png(dir, "small.png", 64, 8);
     const std::string out =
         run_one(dir, small, "run", {"--train-size", "full", "--first-omega0", "42"});
-    // Resumed at a size that would default to 60: the checkpoint's architecture applies.
+    // Resumed at a size that would default to 90: the checkpoint's architecture applies.
     const RunResult r = run_siren(small_run(small, out, 3) +
                                   std::vector<std::string>{"--resume", out + "/model.safetensors",
                                                            "--train-size", "512x64"});
     ASSERT_EQ(r.exit_code, 0) << r.err;
     EXPECT_DOUBLE_EQ(first_omega0(out), 42.0);
+}
+
+}  // namespace
+}  // namespace anvil::siren::test
+
+namespace anvil::siren::test {
+namespace {
+
+double lr_of(const std::string& out) {
+    return std::stod(nn::read_safetensors(out + "/model.safetensors").metadata.at("train.lr"));
+}
+
+TEST(SirenSizeDefaults, LearningRateShrinksWithTheLongerSideBeyond256) {
+    TempDir dir;
+    const std::string wide = write_pattern_png(dir, "wide.png", 512, 8);
+    const auto run = [&](const std::string& name, const std::vector<std::string>& extra) {
+        // small_run gives --lr; these runs need the default.
+        std::vector<std::string> args = {"--backend", "cpu", "--image", wide, "--out", dir / name,
+                                         "--hidden", "16", "--layers", "1", "--steps", "1",
+                                         "--quiet"};
+        const RunResult r = run_siren(args + extra);
+        EXPECT_EQ(r.exit_code, 0) << r.err;
+        return lr_of(dir / name);
+    };
+    EXPECT_DOUBLE_EQ(run("full", {"--train-size", "full"}), 1e-3);     // 2e-3 * 256 / 512
+    EXPECT_DOUBLE_EQ(run("sgd", {"--train-size", "full", "--optimizer", "sgd"}), 5e-3);
+    EXPECT_DOUBLE_EQ(run("given", {"--train-size", "full", "--lr", "3e-3"}), 3e-3);
+    EXPECT_DOUBLE_EQ(run("fit", {}), 2e-3);                            // fit in 256x256
+    EXPECT_DOUBLE_EQ(run("relu", {"--train-size", "full", "--activation", "relu"}), 2e-3);
 }
 
 }  // namespace
