@@ -96,7 +96,7 @@ void add_options(CLI::App& app, RawOptions& raw) {
         ->default_str("fit in " + std::to_string(kDefaultTrainSide) + "x" +
                       std::to_string(kDefaultTrainSide));
     app.add_option("--steps", raw.steps, "Total training steps (a resumed run continues to it)")
-        ->default_str("700");
+        ->default_str("700; longer training side over 256: 700 + 500 (side - 256) / 256");
     app.add_option("--lr", raw.lr, "Learning rate")
         ->default_str("2e-3 (adam), 1e-2 (sgd); sine, longer training side over 256: "
                       "x 256 / side");

@@ -48,6 +48,13 @@ nn::MlpConfig config_for_render(const Options& options, const nn::Checkpoint& ch
 // Measured at 512x512 in docs/performance.md (time to quality at 512x512).
 double default_first_omega0(double omega0, int width, int height);
 
+// The number of steps of a new run without --steps: `steps` (700) up to kDefaultTrainSide
+// pixels on the longer side, then growing linearly with it to kDefaultSteps512 at 512
+// (2 * kDefaultSteps512 - 700 at 768, ...): a larger image needs more steps for the same
+// quality, and a step costs the same time at every size with the default --batch.
+constexpr std::int64_t kDefaultSteps512 = 1200;
+std::int64_t default_steps(std::int64_t steps, int width, int height);
+
 // The learning rate of a new sine run without --lr: the optimizer's default (options.h) up to
 // kDefaultTrainSide pixels on the longer side, then scaled by 256 / side (1e-3 for Adam at
 // 512), as the first layer's frequency grows (default_first_omega0).

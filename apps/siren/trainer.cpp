@@ -55,7 +55,13 @@ void Trainer::prepare() {
     }
     check_render_budget(options_.renders, source_.channels);
     load_training_image();
-    // Larger images: a higher first-layer frequency and a lower learning rate by default.
+    // Larger images: more steps, a higher first-layer frequency and a lower learning rate by
+    // default (settings.h).
+    if (!resume_ && !options_.was_given("--steps")) {
+        settings_.steps = default_steps(options_.steps, image_.width, image_.height);
+        if (!options_.was_given("--snapshot-every"))
+            settings_.snapshot_every = std::max<std::int64_t>(1, settings_.steps / 10);
+    }
     if (!resume_ && settings_.config.activation == Activation::sine) {
         if (!options_.was_given("--first-omega0"))
             settings_.config.first_omega0 =

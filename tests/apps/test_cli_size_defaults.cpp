@@ -85,3 +85,32 @@ TEST(SirenSizeDefaults, LearningRateShrinksWithTheLongerSideBeyond256) {
 
 }  // namespace
 }  // namespace anvil::siren::test
+
+namespace anvil::siren::test {
+namespace {
+
+TEST(SirenSizeDefaults, StepsGrowWithTheLongerSideBeyond256) {
+    TempDir dir;
+    const std::string wide = write_pattern_png(dir, "wide.png", 300, 4);
+    const auto run = [&](const std::string& name, const std::vector<std::string>& extra) {
+        std::vector<std::string> args = {"--backend", "cpu", "--image", wide, "--out", dir / name,
+                                         "--hidden", "8", "--layers", "1", "--quiet"};
+        const RunResult r = run_siren(args + extra);
+        EXPECT_EQ(r.exit_code, 0) << r.err;
+        return nn::read_safetensors(dir / name + "/model.safetensors").metadata;
+    };
+    // 700 + 500 * (300 - 256) / 256 = 785.9: 786 steps, a snapshot every 78.
+    auto meta = run("full", {"--train-size", "full"});
+    EXPECT_EQ(meta.at("train.steps"), "786");
+    EXPECT_EQ(meta.at("step"), "786");
+    EXPECT_EQ(meta.at("train.snapshot_every"), "78");
+    meta = run("given", {"--train-size", "full", "--steps", "5"});
+    EXPECT_EQ(meta.at("train.steps"), "5");
+    meta = run("snap", {"--train-size", "full", "--snapshot-every", "400"});
+    EXPECT_EQ(meta.at("train.snapshot_every"), "400");
+    meta = run("fit", {"--train-size", "256x4"});
+    EXPECT_EQ(meta.at("train.steps"), "700");
+}
+
+}  // namespace
+}  // namespace anvil::siren::test
