@@ -95,8 +95,10 @@ void add_options(CLI::App& app, RawOptions& raw) {
         ->default_str("fit in " + std::to_string(kDefaultTrainSide) + "x" +
                       std::to_string(kDefaultTrainSide));
     app.add_option("--steps", raw.steps, "Total training steps (a resumed run continues to it)")
-        ->default_str("700");
-    app.add_option("--lr", raw.lr, "Learning rate")->default_str("2e-3 (adam), 1e-2 (sgd)");
+        ->default_str("700; longer training side over 256: 700 + 500 (side - 256) / 256");
+    app.add_option("--lr", raw.lr, "Learning rate")
+        ->default_str("2e-3 (adam), 1e-2 (sgd); sine, longer training side over 256: "
+                      "x 256 / side");
     app.add_option("--schedule", raw.schedule,
                    "Learning-rate schedule: constant, cosine (to lr/100), step (halve every "
                    "steps/4)")
@@ -108,7 +110,7 @@ void add_options(CLI::App& app, RawOptions& raw) {
     app.add_option("--omega0", raw.omega0, "SIREN frequency of the hidden layers")
         ->default_str("30");
     app.add_option("--first-omega0", raw.first_omega0, "SIREN frequency of the first layer")
-        ->default_str("--omega0");
+        ->default_str("--omega0 x max(1, 2 x longer training side / 256 - 1)");
     app.add_option("--activation", raw.activation, "sine, relu or tanh")->default_str("sine");
     app.add_option("--loss", raw.loss, "mse, or bce (sigmoid head; for binary images)")
         ->default_str("mse");

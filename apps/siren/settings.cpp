@@ -150,6 +150,24 @@ nn::MlpConfig config_for_render(const Options& o, const nn::Checkpoint& c) {
     return cfg;
 }
 
+double default_first_omega0(double omega0, int width, int height) {
+    const int side = std::max(width, height);
+    return omega0 * std::max(1.0, 2.0 * static_cast<double>(side) / kDefaultTrainSide - 1.0);
+}
+
+std::int64_t default_steps(std::int64_t steps, int width, int height) {
+    const int side = std::max(width, height);
+    if (side <= kDefaultTrainSide) return steps;
+    const double per_pixel =
+        static_cast<double>(kDefaultSteps512 - steps) / kDefaultTrainSide;  // 512 - 256 pixels
+    return steps + std::llround(per_pixel * (side - kDefaultTrainSide));
+}
+
+double default_sine_lr(double lr, int width, int height) {
+    const int side = std::max(width, height);
+    return lr * std::min(1.0, static_cast<double>(kDefaultTrainSide) / side);
+}
+
 nn::LrSchedule make_schedule(const TrainSettings& s) {
     switch (s.schedule) {
         case nn::ScheduleKind::constant: return nn::LrSchedule::constant(s.lr);

@@ -41,6 +41,25 @@ TrainSettings settings_for_resume(const Options& options, const nn::Checkpoint& 
 // architecture flags the user gave.
 nn::MlpConfig config_for_render(const Options& options, const nn::Checkpoint& checkpoint);
 
+// The first layer's frequency of a new sine run without --first-omega0: omega0 up to
+// kDefaultTrainSide pixels on the longer side, then growing linearly with it,
+// omega0 * max(1, 2 side / 256 - 1), so that it keeps pace with the pixel spacing (the
+// coordinates span [-1, 1] at every size): 30 up to 256, 60 at 384, 90 at 512, 210 at 1024.
+// Measured at 512x512 in docs/performance.md (time to quality at 512x512).
+double default_first_omega0(double omega0, int width, int height);
+
+// The number of steps of a new run without --steps: `steps` (700) up to kDefaultTrainSide
+// pixels on the longer side, then growing linearly with it to kDefaultSteps512 at 512
+// (2 * kDefaultSteps512 - 700 at 768, ...): a larger image needs more steps for the same
+// quality, and a step costs the same time at every size with the default --batch.
+constexpr std::int64_t kDefaultSteps512 = 1200;
+std::int64_t default_steps(std::int64_t steps, int width, int height);
+
+// The learning rate of a new sine run without --lr: the optimizer's default (options.h) up to
+// kDefaultTrainSide pixels on the longer side, then scaled by 256 / side (1e-3 for Adam at
+// 512), as the first layer's frequency grows (default_first_omega0).
+double default_sine_lr(double lr, int width, int height);
+
 nn::LrSchedule make_schedule(const TrainSettings& settings);
 TargetRange target_range(const nn::MlpConfig& config);
 

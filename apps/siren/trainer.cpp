@@ -55,6 +55,20 @@ void Trainer::prepare() {
     }
     check_render_budget(options_.renders, source_.channels);
     load_training_image();
+    // Larger images: more steps, a higher first-layer frequency and a lower learning rate by
+    // default (settings.h).
+    if (!resume_ && !options_.was_given("--steps")) {
+        settings_.steps = default_steps(options_.steps, image_.width, image_.height);
+        if (!options_.was_given("--snapshot-every"))
+            settings_.snapshot_every = std::max<std::int64_t>(1, settings_.steps / 10);
+    }
+    if (!resume_ && settings_.config.activation == Activation::sine) {
+        if (!options_.was_given("--first-omega0"))
+            settings_.config.first_omega0 =
+                default_first_omega0(settings_.config.omega0, image_.width, image_.height);
+        if (!options_.was_given("--lr"))
+            settings_.lr = default_sine_lr(settings_.lr, image_.width, image_.height);
+    }
     if (!resume_ && !options_.was_given("--batch") && image_.pixel_count() > kDefaultBatch)
         settings_.batch = kDefaultBatch;
     if (settings_.batch >= image_.pixel_count())

@@ -1,0 +1,116 @@
+// anvil-siren's defaults that depend on the training size (docs/siren.md, options): the first
+// layer's frequency grows with the longer side beyond 256 pixels unless --first-omega0 is
+// given, stays --omega0 at 256 and below, and a resumed run keeps the checkpoint's.
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "anvil/nn/safetensors.h"
+#include "siren_test_util.h"
+
+namespace anvil::siren::test {
+namespace {
+
+double first_omega0(const std::string& out) {
+    return std::stod(nn::read_safetensors(out + "/model.safetensors").metadata.at("arch.first_omega0"));
+}
+
+std::string run_one(const TempDir& dir, const std::string& image, const std::string& name,
+                    const std::vector<std::string>& extra) {
+    const std::string out = dir / name;
+    const RunResult r = run_siren(small_run(image, out, 2) + extra);
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    return out;
+}
+
+TEST(SirenSizeDefaults, FirstOmega0ScalesWithTheLongerSideBeyond256) {
+    TempDir dir;
+    const std::string wide = write_pattern_png(dir, "wide.png", 320, 8);
+    const std::string small = write_pattern_png(dir, "small.png", 256, 8);
+    // 320 pixels: 30 * (2 * 320 / 256 - 1) = 45 at full size.
+    EXPECT_DOUBLE_EQ(first_omega0(run_one(dir, wide, "wide", {"--train-size", "full"})), 45.0);
+    // --omega0 is what scales; --first-omega0 wins; other sizes follow the training size.
+    EXPECT_DOUBLE_EQ(
+        first_omega0(run_one(dir, wide, "w20", {"--train-size", "full", "--omega0", "20"})), 30.0);
+    EXPECT_DOUBLE_EQ(first_omega0(run_one(dir, wide, "given",
+                                          {"--train-size", "full", "--first-omega0", "50"})),
+                     50.0);
+    EXPECT_DOUBLE_EQ(first_omega0(run_one(dir, wide, "at512", {"--train-size", "512x16"})), 90.0);
+    // 256 pixels and below (and the default fit in 256x256): --omega0 unchanged.
+    EXPECT_DOUBLE_EQ(first_omega0(run_one(dir, small, "small", {"--train-size", "full"})), 30.0);
+    EXPECT_DOUBLE_EQ(first_omega0(run_one(dir, wide, "fit", {})), 30.0);
+}
+
+TEST(SirenSizeDefaults, ResumeKeepsTheCheckpointsFirstOmega0) {
+    TempDir dir;
+    const std::string small = write_pattern_png(dir, "small.png", 64, 8);
+    const std::string out =
+        run_one(dir, small, "run", {"--train-size", "full", "--first-omega0", "42"});
+    // Resumed at a size that would default to 90: the checkpoint's architecture applies.
+    const RunResult r = run_siren(small_run(small, out, 3) +
+                                  std::vector<std::string>{"--resume", out + "/model.safetensors",
+                                                           "--train-size", "512x64"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_DOUBLE_EQ(first_omega0(out), 42.0);
+}
+
+}  // namespace
+}  // namespace anvil::siren::test
+
+namespace anvil::siren::test {
+namespace {
+
+double lr_of(const std::string& out) {
+    return std::stod(nn::read_safetensors(out + "/model.safetensors").metadata.at("train.lr"));
+}
+
+TEST(SirenSizeDefaults, LearningRateShrinksWithTheLongerSideBeyond256) {
+    TempDir dir;
+    const std::string wide = write_pattern_png(dir, "wide.png", 512, 8);
+    const auto run = [&](const std::string& name, const std::vector<std::string>& extra) {
+        // small_run gives --lr; these runs need the default.
+        std::vector<std::string> args = {"--backend", "cpu", "--image", wide, "--out", dir / name,
+                                         "--hidden", "16", "--layers", "1", "--steps", "1",
+                                         "--quiet"};
+        const RunResult r = run_siren(args + extra);
+        EXPECT_EQ(r.exit_code, 0) << r.err;
+        return lr_of(dir / name);
+    };
+    EXPECT_DOUBLE_EQ(run("full", {"--train-size", "full"}), 1e-3);     // 2e-3 * 256 / 512
+    EXPECT_DOUBLE_EQ(run("sgd", {"--train-size", "full", "--optimizer", "sgd"}), 5e-3);
+    EXPECT_DOUBLE_EQ(run("given", {"--train-size", "full", "--lr", "3e-3"}), 3e-3);
+    EXPECT_DOUBLE_EQ(run("fit", {}), 2e-3);                            // fit in 256x256
+    EXPECT_DOUBLE_EQ(run("relu", {"--train-size", "full", "--activation", "relu"}), 2e-3);
+}
+
+}  // namespace
+}  // namespace anvil::siren::test
+
+namespace anvil::siren::test {
+namespace {
+
+TEST(SirenSizeDefaults, StepsGrowWithTheLongerSideBeyond256) {
+    TempDir dir;
+    const std::string wide = write_pattern_png(dir, "wide.png", 300, 4);
+    const auto run = [&](const std::string& name, const std::vector<std::string>& extra) {
+        std::vector<std::string> args = {"--backend", "cpu", "--image", wide, "--out", dir / name,
+                                         "--hidden", "8", "--layers", "1", "--quiet"};
+        const RunResult r = run_siren(args + extra);
+        EXPECT_EQ(r.exit_code, 0) << r.err;
+        return nn::read_safetensors(dir / name + "/model.safetensors").metadata;
+    };
+    // 700 + 500 * (300 - 256) / 256 = 785.9: 786 steps, a snapshot every 78.
+    auto meta = run("full", {"--train-size", "full"});
+    EXPECT_EQ(meta.at("train.steps"), "786");
+    EXPECT_EQ(meta.at("step"), "786");
+    EXPECT_EQ(meta.at("train.snapshot_every"), "78");
+    meta = run("given", {"--train-size", "full", "--steps", "5"});
+    EXPECT_EQ(meta.at("train.steps"), "5");
+    meta = run("snap", {"--train-size", "full", "--snapshot-every", "400"});
+    EXPECT_EQ(meta.at("train.snapshot_every"), "400");
+    meta = run("fit", {"--train-size", "256x4"});
+    EXPECT_EQ(meta.at("train.steps"), "700");
+}
+
+}  // namespace
+}  // namespace anvil::siren::test
