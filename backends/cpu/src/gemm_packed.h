@@ -33,7 +33,7 @@ template <typename T, int VBytes> struct Blocking {
     static constexpr int nv = 2;
     static constexpr int nr = nv * lanes;
     static constexpr Index kc = 256;
-    static constexpr Index mc = VBytes >= 64 ? 192 : 120;  // multiples of mr
+    static constexpr Index mc = VBytes >= 64 ? 264 : 120;  // multiples of mr
     static constexpr Index nc = 4096 / nr * nr;
     static_assert(mc % mr == 0, "a block holds whole micro-panels");
 };
@@ -67,6 +67,19 @@ template <typename T, int VBytes> std::size_t scratch_bytes(Index m, Index n, In
 // dst[panel][p][r], rows past m are zeros.
 template <typename T, int MR>
 void pack_a(bool trans, const T* a, Index lda, Index m, Index i0, Index mc, Index p0, Index kc, T* dst) {
+    const Index whole = std::clamp<Index>((m - i0) / MR * MR, 0, mc);  // rows in whole panels
+    if (trans && whole > 0) {
+        // a stored (k, m): row p of the block is contiguous, so read it once, front to back,
+        // and hand each panel its MR values (fixed-size copies, vector moves).
+        for (Index p = 0; p < kc; ++p) {
+            const T* src = a + (p0 + p) * lda + i0;
+            for (Index ir = 0; ir < whole; ir += MR) std::memcpy(dst + ir * kc + p * MR, src + ir, sizeof(T) * MR);
+        }
+        if (whole == mc) return;
+        i0 += whole;
+        mc -= whole;
+        dst += whole * kc;
+    }
     for (Index ir = 0; ir < mc; ir += MR, dst += MR * kc) {
         const Index rows = std::min<Index>(MR, m - i0 - ir);
         if (trans) {  // a stored (k, m): a panel's MR values per p are contiguous
@@ -100,6 +113,10 @@ void pack_b(bool trans, const T* b, Index ldb, Index n, Index j0, Index nc, Inde
                 for (Index p = 0; p < kc; ++p) dst[p * NR + j] = T(0);
         } else {  // b stored (k, n): NR contiguous values per p
             const T* src = b + p0 * ldb + j0 + jr;
+            if (cols == NR) {  // a whole panel: fixed-size copies, not a libc call per row
+                for (Index p = 0; p < kc; ++p, src += ldb) std::memcpy(dst + p * NR, src, sizeof(T) * NR);
+                continue;
+            }
             for (Index p = 0; p < kc; ++p, src += ldb) {
                 T* d = dst + p * NR;
                 std::memcpy(d, src, sizeof(T) * static_cast<std::size_t>(cols));
@@ -118,7 +135,9 @@ void pack_b(bool trans, const T* b, Index ldb, Index n, Index j0, Index nc, Inde
 // last valid one and land only in an edge tile's discarded part). Reading a in place saves
 // packing it, about an eighth of the work at n = 256, where each element of a is used by
 // only 256 multiply-adds; its MR rows are MR sequential streams for the prefetchers.
-template <typename T, int VBytes, int MR, int NV, bool DirectA = false>
+//
+// MR rows are computed; a packed panel holds PanelRows rows (MR or fewer at an edge).
+template <typename T, int VBytes, int MR, int NV, bool DirectA = false, int PanelRows = MR>
 [[gnu::always_inline]] inline void micro_kernel(Index kc, const T* __restrict a, Index lda, Index rows,
                                                 const T* __restrict b, T* c, Index ldc, T alpha, T beta,
                                                 bool overwrite) {
@@ -138,7 +157,7 @@ template <typename T, int VBytes, int MR, int NV, bool DirectA = false>
         for (int v = 0; v < NV; ++v) std::memcpy(&bv[v], b + v * L, sizeof(V));
 #pragma GCC unroll 32
         for (int r = 0; r < MR; ++r) {
-            const T ar = DirectA ? row[r][p] : row[r][p * MR];
+            const T ar = DirectA ? row[r][p] : row[r][p * PanelRows];
 #pragma GCC unroll 8
             for (int v = 0; v < NV; ++v) acc[r][v] += ar * bv[v];
         }
@@ -161,47 +180,135 @@ template <typename T, int VBytes, int MR, int NV, bool DirectA = false>
 
 // A tile cut by the edge of c: computed whole into a local tile (the panels are
 // zero-padded), then only the rows x cols inside c are written.
-template <typename T, int VBytes, int MR, int NV, bool DirectA>
+template <typename T, int VBytes, int MR, int NV, bool DirectA, int PanelRows>
 void edge_kernel(Index kc, const T* a, Index lda, const T* b, T* c, Index ldc, Index rows, Index cols,
                  T alpha, T beta, bool overwrite) {
     constexpr int NR = NV * (VBytes / static_cast<int>(sizeof(T)));
     alignas(64) T tile[MR * NR];
-    micro_kernel<T, VBytes, MR, NV, DirectA>(kc, a, lda, rows, b, tile, NR, alpha, T(0), true);
+    micro_kernel<T, VBytes, MR, NV, DirectA, PanelRows>(kc, a, lda, rows, b, tile, NR, alpha, T(0), true);
     for (Index r = 0; r < rows; ++r)
         for (Index j = 0; j < cols; ++j)
             c[r * ldc + j] = overwrite ? tile[r * NR + j] : tile[r * NR + j] + beta * c[r * ldc + j];
 }
 
-// The micro-tiles of one row block (mc rows) against a packed panel of b (nc columns): b's
-// micro-panel stays in L1 across the whole block. a: packed (mc, kc) panels, or (DirectA)
-// row 0 of the block in op(a), rows lda apart.
+// Software prefetch into L2 of rows of an operand that come next, spread over steps (the
+// micro-tiles before they are needed) so that it overlaps their arithmetic: rows of kc
+// values are too short for the hardware prefetchers to start on. (Prefetching the next
+// packed blocks of a and b this way did not pay at g^T x: 0.71 of peak against 0.73.)
+class L2Prefetch {
+public:
+    // `rows` rows of `row_bytes` bytes, `stride` bytes apart, from `base`.
+    void add(const void* base, Index rows, Index row_bytes, Index stride) {
+        if (count_ == 2 || rows <= 0 || row_bytes <= 0) return;
+        regions_[count_++] = {static_cast<const char*>(base), rows, (row_bytes + 63) / 64, stride};
+        total_ += rows * ((row_bytes + 63) / 64);
+    }
+    // Each following step() issues its share of the lines, over `steps` steps in all.
+    void spread_over(Index steps) { per_step_ = (total_ + steps - 1) / std::max<Index>(1, steps); }
+    void step() {
+        for (const Index end = std::min(total_, done_ + per_step_); done_ < end; ++done_) {
+            Index line = done_, r = 0;
+            for (; line >= regions_[r].rows * regions_[r].lines; ++r) line -= regions_[r].rows * regions_[r].lines;
+            const Region& g = regions_[r];
+            __builtin_prefetch(g.base + (line / g.lines) * g.stride + 64 * (line % g.lines), 0, 2);
+        }
+    }
+
+private:
+    struct Region {
+        const char* base;
+        Index rows, lines, stride;
+    };
+    Region regions_[2] = {};
+    int count_ = 0;
+    Index total_ = 0, done_ = 0, per_step_ = 0;
+};
+
+// A tile with fewer than MR rows or NR columns (the edges of c). Rows are computed in the
+// smallest of MR/3, 2MR/3 and MR that holds them (when MR divides by 3), not a whole MR
+// tile: m = 256 leaves 4 rows of 12 per row block, which cost as much as 12 before. A tile
+// whose rows fit exactly and whose columns are whole is written straight into c.
+template <typename T, int VBytes, int MR, int NV, bool DirectA>
+void partial_tile(Index kc, const T* a, Index lda, const T* b, T* c, Index ldc, Index rows, Index cols,
+                  T alpha, T beta, bool overwrite) {
+    constexpr int NR = NV * (VBytes / static_cast<int>(sizeof(T)));
+    constexpr int third = MR % 3 == 0 ? MR / 3 : MR;
+    const auto run = [&]<int Rows>() {
+        if (rows == Rows && cols == NR)
+            micro_kernel<T, VBytes, Rows, NV, DirectA, MR>(kc, a, lda, rows, b, c, ldc, alpha, beta, overwrite);
+        else
+            edge_kernel<T, VBytes, Rows, NV, DirectA, MR>(kc, a, lda, b, c, ldc, rows, cols, alpha, beta, overwrite);
+    };
+    if (rows <= third) run.template operator()<third>();
+    else if (rows <= 2 * third) run.template operator()<2 * third>();
+    else run.template operator()<MR>();
+}
+
+// The micro-tiles of one row block (mc rows) against a packed panel of b (nc columns).
+// a: packed (mc, kc) panels, b's
+// micro-panel kept in L1 across the block; or (DirectA) row 0 of the block in op(a), rows
+// lda apart, read in place: then each MR-row strip of a comes from memory once and is
+// reused from L1 against every micro-panel of b (L2), while the next strip is prefetched.
 template <typename T, int VBytes, bool DirectA>
 void row_block(Index kc, const T* a, Index lda, const T* b_pack, Index nc, Index mc, T* c, Index ldc,
                T alpha, T beta, bool overwrite) {
     using B = Blocking<T, VBytes>;
     constexpr int MR = B::mr, NR = B::nr;
-    for (Index jr = 0; jr < nc; jr += NR) {
-        const Index cols = std::min<Index>(NR, nc - jr);
+    const auto tile = [&](Index ir, Index jr) {
+        const Index rows = std::min<Index>(MR, mc - ir), cols = std::min<Index>(NR, nc - jr);
+        const T* ap = DirectA ? a + ir * lda : a + ir * kc;
         const T* bp = b_pack + jr * kc;
+        T* cp = c + ir * ldc + jr;
+        if (rows == MR && cols == NR)
+            micro_kernel<T, VBytes, MR, B::nv, DirectA>(kc, ap, lda, rows, bp, cp, ldc, alpha, beta, overwrite);
+        else
+            partial_tile<T, VBytes, MR, B::nv, DirectA>(kc, ap, lda, bp, cp, ldc, rows, cols, alpha, beta, overwrite);
+    };
+    const Index panels = (nc + NR - 1) / NR;
+    if constexpr (DirectA) {
         for (Index ir = 0; ir < mc; ir += MR) {
-            const Index rows = std::min<Index>(MR, mc - ir);
-            const T* ap = DirectA ? a + ir * lda : a + ir * kc;
-            T* cp = c + ir * ldc + jr;
-            if (rows == MR && cols == NR)
-                micro_kernel<T, VBytes, MR, B::nv, DirectA>(kc, ap, lda, rows, bp, cp, ldc, alpha, beta, overwrite);
-            else
-                edge_kernel<T, VBytes, MR, B::nv, DirectA>(kc, ap, lda, bp, cp, ldc, rows, cols, alpha, beta, overwrite);
+            L2Prefetch strip;
+            strip.add(a + (ir + MR) * lda, std::min<Index>(MR, mc - ir - MR), kc * static_cast<Index>(sizeof(T)),
+                      lda * static_cast<Index>(sizeof(T)));
+            strip.spread_over(panels);
+            for (Index jr = 0; jr < nc; jr += NR) {
+                strip.step();
+                tile(ir, jr);
+            }
         }
+    } else {
+        for (Index jr = 0; jr < nc; jr += NR)
+            for (Index ir = 0; ir < mc; ir += MR) tile(ir, jr);
     }
 }
 
-// c (m, n) = alpha op(a) op(b) + beta c on the calling thread; `scratch` holds
-// scratch_bytes<T, VBytes>(m, n, k) bytes. Loop order as BLIS: column panels of b (NC),
-// depth blocks (KC, b packed once per block), row blocks of a (MC, packed), then the
-// micro-tiles, b's micro-panel reused across a whole row block.
+// op(b) (k, n) packed whole, every block gemm() visits, for callers that multiply many row
+// tiles of a by the same b (the row-tiled GEMM and the linear layers): packing b once
+// instead of once per tile saved about a tenth of a 256-row x W^T tile. Layout: column
+// panels of NC (each zero-padded to whole NR micro-panels, width w), each the depth blocks
+// of KC in order, as pack_b writes them: block (jc, pc) starts at jc * k + pc * w.
+template <typename T, int VBytes> std::size_t packed_b_bytes(Index n, Index k) {
+    using B = Blocking<T, VBytes>;
+    return sizeof(T) * static_cast<std::size_t>(round_to(std::max<Index>(n, 1), B::nr) * std::max<Index>(k, 1));
+}
+
+template <typename T, int VBytes> void pack_b_whole(bool trans_b, const T* b, Index ldb, Index n, Index k, T* dst) {
+    using B = Blocking<T, VBytes>;
+    for (Index jc = 0; jc < n; jc += B::nc) {
+        const Index width = round_to(std::min(B::nc, n - jc), B::nr);
+        for (Index pc = 0; pc < k; pc += B::kc)
+            pack_b<T, B::nr>(trans_b, b, ldb, n, jc, width, pc, std::min(B::kc, k - pc), dst + jc * k + pc * width);
+    }
+}
+
+// c (m, n) = alpha op(a) op(b) + beta c on the calling thread. op(b) comes packed whole
+// (`b_packed`, from pack_b_whole) or is packed block by block into `scratch`; `scratch`
+// holds scratch_bytes<T, VBytes>(m, n, k) bytes. Loop order as BLIS: column panels of b
+// (NC), depth blocks (KC), row blocks of a (MC, packed, or read in place when stored
+// (m, k)), then the micro-tiles.
 template <typename T, int VBytes>
 void gemm(bool trans_a, bool trans_b, Index m, Index n, Index k, T alpha, const T* a, Index lda,
-          const T* b, Index ldb, T beta, T* c, Index ldc, std::byte* scratch) {
+          const T* b, Index ldb, const T* b_packed, T beta, T* c, Index ldc, std::byte* scratch) {
     using B = Blocking<T, VBytes>;
     constexpr int MR = B::mr, NR = B::nr;
     if (m <= 0 || n <= 0) return;
@@ -215,21 +322,23 @@ void gemm(bool trans_a, bool trans_b, Index m, Index n, Index k, T alpha, const 
     auto* base = reinterpret_cast<std::byte*>(
         align_up(reinterpret_cast<std::uintptr_t>(scratch)));
     T* a_pack = reinterpret_cast<T*>(base);
-    T* b_pack = reinterpret_cast<T*>(base + align_up(sizeof(T) * static_cast<std::size_t>(mc_max * kc_max)));
+    T* b_block = reinterpret_cast<T*>(base + align_up(sizeof(T) * static_cast<std::size_t>(mc_max * kc_max)));
     for (Index jc = 0; jc < n; jc += B::nc) {
-        const Index nc = std::min(B::nc, n - jc);
+        const Index nc = std::min(B::nc, n - jc), width = round_to(nc, NR);
         for (Index pc = 0; pc < k; pc += B::kc) {
             const Index kc = std::min(B::kc, k - pc);
             // The first depth block applies beta; later ones accumulate onto it.
             const bool overwrite = pc == 0 && beta == T(0);
             const T be = pc == 0 ? beta : T(1);
-            pack_b<T, NR>(trans_b, b, ldb, n, jc, round_to(nc, NR), pc, kc, b_pack);
+            const T* b_pack = b_packed ? b_packed + jc * k + pc * width : b_block;
+            if (!b_packed) pack_b<T, NR>(trans_b, b, ldb, n, jc, width, pc, kc, b_block);
             for (Index ic = 0; ic < m; ic += B::mc) {
                 const Index mc = std::min(B::mc, m - ic);
                 if (trans_a) {
                     pack_a<T, MR>(trans_a, a, lda, m, ic, round_to(mc, MR), pc, kc, a_pack);
-                    row_block<T, VBytes, false>(kc, a_pack, 0, b_pack, nc, mc, c + ic * ldc + jc, ldc, alpha, be, overwrite);
-                } else {  // a stored (m, k): read in place (see micro_kernel)
+                    row_block<T, VBytes, false>(kc, a_pack, 0, b_pack, nc, mc, c + ic * ldc + jc, ldc, alpha, be,
+                                                overwrite);
+                } else {
                     row_block<T, VBytes, true>(kc, a + ic * lda + pc, lda, b_pack, nc, mc, c + ic * ldc + jc, ldc,
                                                alpha, be, overwrite);
                 }

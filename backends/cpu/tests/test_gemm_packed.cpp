@@ -2,7 +2,9 @@
 // and 64 bytes; GCC lowers the wider vectors on a narrower machine, so all run anywhere), in
 // f32 and f64, against a float64 loop: all four operand layouts, sizes that leave edge tiles
 // in both dimensions, depths past one KC block (beta applied once), alpha and beta including
-// beta == 0 over NaN, alpha == 0, k == 0, and leading dimensions wider than the operands.
+// beta == 0 over NaN, alpha == 0, k == 0, and leading dimensions wider than the operands;
+// each with op(b) packed block by block and packed whole beforehand (pack_b_whole), over
+// more than one column panel (NC) too.
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -28,16 +30,19 @@ template <typename T, int VBytes> void check_width() {
                           {2 * B::mr - 1, 3 * B::nr + 5, B::kc + 9},
                           {B::mc + 7, 2 * B::nr, 2 * B::kc + 1},
                           {5, 3, 0},
-                          {64, 256, 256}};
+                          {64, 256, 256},
+                          {3, B::nc + B::nr + 5, B::kc + 2}};
     std::mt19937 rng(7);
     std::uniform_real_distribution<double> u(-1, 1);
     for (const Case& cs : cases) {
         for (int layout = 0; layout < 4; ++layout) {
             for (auto [alpha, beta] : {std::pair{1.0, 0.0}, {1.5, 1.0}, {-0.5, 0.25}, {0.0, 0.5}}) {
+              for (const bool prepacked : {false, true}) {
                 const bool ta = layout & 1, tb = layout & 2;
                 SCOPED_TRACE(testing::Message() << "width " << VBytes << " m=" << cs.m << " n=" << cs.n
                                                 << " k=" << cs.k << " ta=" << ta << " tb=" << tb
-                                                << " alpha=" << alpha << " beta=" << beta);
+                                                << " alpha=" << alpha << " beta=" << beta
+                                                << " prepacked=" << prepacked);
                 // Leading dimensions 3 wider than the stored rows: the kernel must not assume
                 // contiguous operands.
                 const Index lda = (ta ? cs.m : cs.k) + 3, ldb = (tb ? cs.k : cs.n) + 3, ldc = cs.n + 3;
@@ -49,8 +54,14 @@ template <typename T, int VBytes> void check_width() {
                 for (T& x : c) x = beta == 0.0 ? std::numeric_limits<T>::quiet_NaN() : static_cast<T>(u(rng));
                 const std::vector<T> c0 = c;
                 std::vector<std::byte> scratch(scratch_bytes<T, VBytes>(cs.m, cs.n, cs.k));
-                gemm<T, VBytes>(ta, tb, cs.m, cs.n, cs.k, static_cast<T>(alpha), a.data(), lda, b.data(),
-                                ldb, static_cast<T>(beta), c.data(), ldc, scratch.data());
+                std::vector<T> whole;
+                if (prepacked) {
+                    whole.assign(packed_b_bytes<T, VBytes>(cs.n, cs.k) / sizeof(T), std::numeric_limits<T>::quiet_NaN());
+                    pack_b_whole<T, VBytes>(tb, b.data(), ldb, cs.n, cs.k, whole.data());
+                }
+                gemm<T, VBytes>(ta, tb, cs.m, cs.n, cs.k, static_cast<T>(alpha), a.data(), lda, b.data(), ldb,
+                                prepacked ? whole.data() : nullptr, static_cast<T>(beta), c.data(), ldc,
+                                scratch.data());
                 const double eps = std::numeric_limits<T>::epsilon();
                 for (Index i = 0; i < cs.m; ++i) {
                     for (Index j = 0; j < ldc; ++j) {
@@ -72,6 +83,7 @@ template <typename T, int VBytes> void check_width() {
                             << "at (" << i << "," << j << ")";
                     }
                 }
+              }
             }
         }
     }
