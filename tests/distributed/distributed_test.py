@@ -326,6 +326,9 @@ def case_two_hosts(case):
     finally:
         for name in ns:
             sh("ip", "netns", "del", name)
+            # netns_agent.sh's session directory base for this "host".
+            shutil.rmtree(os.path.join(os.environ.get("TMPDIR", "/tmp"), f"anvil-ompi-{name}"),
+                          ignore_errors=True)
 
 
 def case_nccl_unavailable(case):
