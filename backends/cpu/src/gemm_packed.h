@@ -33,7 +33,8 @@ template <typename T, int VBytes> struct Blocking {
     static constexpr int nv = 2;
     static constexpr int nr = nv * lanes;
     static constexpr Index kc = 256;
-    static constexpr Index mc = VBytes >= 64 ? 264 : 120;  // multiples of mr
+    // Multiples of mr; 264 on AVX-512 makes m = 256 (g^T x) one block (L2 is 1-2 MiB).
+    static constexpr Index mc = VBytes >= 64 ? 264 : 120;
     static constexpr Index nc = 4096 / nr * nr;
     static_assert(mc % mr == 0, "a block holds whole micro-panels");
 };
@@ -191,37 +192,27 @@ void edge_kernel(Index kc, const T* a, Index lda, const T* b, T* c, Index ldc, I
             c[r * ldc + j] = overwrite ? tile[r * NR + j] : tile[r * NR + j] + beta * c[r * ldc + j];
 }
 
-// Software prefetch into L2 of rows of an operand that come next, spread over steps (the
-// micro-tiles before they are needed) so that it overlaps their arithmetic: rows of kc
-// values are too short for the hardware prefetchers to start on. (Prefetching the next
-// packed blocks of a and b this way did not pay at g^T x: 0.71 of peak against 0.73.)
-class L2Prefetch {
+// Software prefetch into L2 of the next MR-row strip of a row-major a, spread over the
+// micro-tiles of the current strip so that it overlaps their arithmetic: rows of kc values
+// are too short for the hardware prefetchers to start on. (Prefetching the next packed
+// blocks of a and b this way, for g^T x, did not pay: 0.71 of peak against 0.73.)
+template <typename T> class StripPrefetch {
 public:
-    // `rows` rows of `row_bytes` bytes, `stride` bytes apart, from `base`.
-    void add(const void* base, Index rows, Index row_bytes, Index stride) {
-        if (count_ == 2 || rows <= 0 || row_bytes <= 0) return;
-        regions_[count_++] = {static_cast<const char*>(base), rows, (row_bytes + 63) / 64, stride};
-        total_ += rows * ((row_bytes + 63) / 64);
-    }
-    // Each following step() issues its share of the lines, over `steps` steps in all.
-    void spread_over(Index steps) { per_step_ = (total_ + steps - 1) / std::max<Index>(1, steps); }
+    // `rows` rows (none when rows <= 0) of `values` values from `first`, `ld` apart, issued
+    // over `steps` calls of step().
+    StripPrefetch(const T* first, Index rows, Index values, Index ld, Index steps)
+        : lines_((values * static_cast<Index>(sizeof(T)) + 63) / 64), total_(rows > 0 ? rows * lines_ : 0),
+          per_step_((total_ + steps - 1) / std::max<Index>(1, steps)),
+          base_(reinterpret_cast<const char*>(first)), stride_(ld * static_cast<Index>(sizeof(T))) {}
     void step() {
-        for (const Index end = std::min(total_, done_ + per_step_); done_ < end; ++done_) {
-            Index line = done_, r = 0;
-            for (; line >= regions_[r].rows * regions_[r].lines; ++r) line -= regions_[r].rows * regions_[r].lines;
-            const Region& g = regions_[r];
-            __builtin_prefetch(g.base + (line / g.lines) * g.stride + 64 * (line % g.lines), 0, 2);
-        }
+        for (const Index end = std::min(total_, done_ + per_step_); done_ < end; ++done_)
+            __builtin_prefetch(base_ + (done_ / lines_) * stride_ + 64 * (done_ % lines_), 0, 2);
     }
 
 private:
-    struct Region {
-        const char* base;
-        Index rows, lines, stride;
-    };
-    Region regions_[2] = {};
-    int count_ = 0;
-    Index total_ = 0, done_ = 0, per_step_ = 0;
+    Index lines_, total_, per_step_, done_ = 0;
+    const char* base_;
+    Index stride_;
 };
 
 // A tile with fewer than MR rows or NR columns (the edges of c). Rows are computed in the
@@ -245,10 +236,10 @@ void partial_tile(Index kc, const T* a, Index lda, const T* b, T* c, Index ldc, 
 }
 
 // The micro-tiles of one row block (mc rows) against a packed panel of b (nc columns).
-// a: packed (mc, kc) panels, b's
-// micro-panel kept in L1 across the block; or (DirectA) row 0 of the block in op(a), rows
-// lda apart, read in place: then each MR-row strip of a comes from memory once and is
-// reused from L1 against every micro-panel of b (L2), while the next strip is prefetched.
+// a: packed (mc, kc) panels, each b micro-panel kept in L1 across the block; or (DirectA)
+// row 0 of the block in op(a), rows lda apart, read in place: then each MR-row strip of a
+// comes from memory once and is reused from L1 against every micro-panel of b (L2), while
+// the next strip is prefetched.
 template <typename T, int VBytes, bool DirectA>
 void row_block(Index kc, const T* a, Index lda, const T* b_pack, Index nc, Index mc, T* c, Index ldc,
                T alpha, T beta, bool overwrite) {
@@ -267,10 +258,8 @@ void row_block(Index kc, const T* a, Index lda, const T* b_pack, Index nc, Index
     const Index panels = (nc + NR - 1) / NR;
     if constexpr (DirectA) {
         for (Index ir = 0; ir < mc; ir += MR) {
-            L2Prefetch strip;
-            strip.add(a + (ir + MR) * lda, std::min<Index>(MR, mc - ir - MR), kc * static_cast<Index>(sizeof(T)),
-                      lda * static_cast<Index>(sizeof(T)));
-            strip.spread_over(panels);
+            const Index next_rows = std::min<Index>(MR, mc - ir - MR);  // <= 0 after the last strip
+            StripPrefetch<T> strip(next_rows > 0 ? a + (ir + MR) * lda : a, next_rows, kc, lda, panels);
             for (Index jr = 0; jr < nc; jr += NR) {
                 strip.step();
                 tile(ir, jr);
