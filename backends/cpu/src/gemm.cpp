@@ -91,10 +91,13 @@ template <typename T> void gemm_pack_b(bool trans_b, Index n, Index k, const T* 
 }
 
 template <typename T>
-void gemm_tile_packed_b(bool trans_a, Index m, Index n, Index k, T alpha, const T* a, Index lda,
-                        const T* b_packed, T beta, T* c, std::byte* scratch) {
-    packed::gemm<T, kVectorBytes>(trans_a, false, m, n, k, alpha, a, lda, nullptr, 0, b_packed, beta, c, n,
-                                  scratch);
+void gemm_row_tile(bool trans_a, bool trans_b, Index m, Index n, Index k, T alpha, const T* a, Index lda,
+                   const T* b, const T* b_packed, T beta, T* c, std::byte* scratch) {
+    if (b_packed)
+        packed::gemm<T, kVectorBytes>(trans_a, false, m, n, k, alpha, a, lda, nullptr, 0, b_packed, beta, c, n,
+                                      scratch);
+    else
+        gemm_block(trans_a, trans_b, m, n, k, alpha, a, lda, b, trans_b ? k : n, beta, c, n, scratch);
 }
 
 #define ANVIL_CPU_GEMM_INSTANTIATE(T)                                                                   \
@@ -102,7 +105,8 @@ void gemm_tile_packed_b(bool trans_a, Index m, Index n, Index k, T alpha, const 
     template void gemm_tile<T>(bool, bool, Index, Index, Index, T, const T*, const T*, T, T*, std::byte*); \
     template std::size_t gemm_packed_b_bytes<T>(Index, Index);                                          \
     template void gemm_pack_b<T>(bool, Index, Index, const T*, T*);                                     \
-    template void gemm_tile_packed_b<T>(bool, Index, Index, Index, T, const T*, Index, const T*, T, T*, std::byte*);
+    template void gemm_row_tile<T>(bool, bool, Index, Index, Index, T, const T*, Index, const T*, const T*, T, T*, \
+                                   std::byte*);
 ANVIL_CPU_GEMM_INSTANTIATE(float)
 ANVIL_CPU_GEMM_INSTANTIATE(double)
 #undef ANVIL_CPU_GEMM_INSTANTIATE
@@ -174,21 +178,17 @@ void CpuDevice::gemm_tiles(bool by_rows, bool trans_a, bool trans_b, Index m, In
     reserve_thread_scratch(threads_for(tiles, 1),
                            by_rows ? gemm_tile_bytes<T>(std::min(m, step), n, k) : gemm_tile_bytes<T>(m, std::min(n, step), k));
     const Index lda = trans_a ? m : k, ldb = trans_b ? k : n;
-    // Row tiles share b: packed once here (n > 1; a column is a GEMV per tile).
     T* b_packed = nullptr;
-    if (by_rows && n > 1) {
+    if (by_rows && pack_b_once(tiles, n)) {
         b_packed = reinterpret_cast<T*>(workspace_.reserve(gemm_packed_b_bytes<T>(n, k)));
         gemm_pack_b<T>(trans_b, n, k, b, b_packed);
     }
     parallel_items(tiles, [&](Index tile, int thread) {
         const Index x0 = tile * step, size = std::min(step, extent - x0);
         std::byte* scratch = thread_scratch_[static_cast<std::size_t>(thread)].data();
-        if (b_packed)  // rows x0.. of op(a): rows of a stored (m, k), or columns of a stored (k, m)
-            gemm_tile_packed_b<T>(trans_a, size, n, k, alpha, a + (trans_a ? x0 : x0 * lda), lda, b_packed,
-                                  beta, c + x0 * n, scratch);
-        else if (by_rows)
-            gemm_block<T>(trans_a, trans_b, size, n, k, alpha, a + (trans_a ? x0 : x0 * lda), lda, b,
-                          ldb, beta, c + x0 * n, n, scratch);
+        if (by_rows)  // rows x0.. of op(a): rows of a stored (m, k), or columns of a stored (k, m)
+            gemm_row_tile<T>(trans_a, trans_b, size, n, k, alpha, a + (trans_a ? x0 : x0 * lda), lda, b, b_packed,
+                             beta, c + x0 * n, scratch);
         else  // columns x0.. of op(b): columns of b stored (k, n), or rows of b stored (n, k)
             gemm_block<T>(trans_a, trans_b, m, size, k, alpha, a, lda, b + (trans_b ? x0 * ldb : x0),
                           ldb, beta, c + x0, n, scratch);

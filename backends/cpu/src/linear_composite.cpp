@@ -129,9 +129,9 @@ void CpuDevice::linear_act_forward(Activation act, double omega, const Tensor& x
         T* dp = dact ? dact->data_as<T>() : nullptr;
         // omega only scales the sine (see Device::linear_act_forward).
         const T om = static_cast<T>(omega);
-        // w^T packed once for every tile (one output column: a GEMV per tile instead).
+        // w^T packed once for every tile (gemm_kernels.h).
         T* w_packed = nullptr;
-        if (out > 1 && tiles.count > 1) {
+        if (pack_b_once(tiles.count, out)) {
             w_packed = reinterpret_cast<T*>(workspace_.reserve(gemm_packed_b_bytes<T>(out, in)));
             gemm_pack_b<T>(true, out, in, wp, w_packed);
         }
@@ -139,10 +139,8 @@ void CpuDevice::linear_act_forward(Activation act, double omega, const Tensor& x
             const Index r0 = tile * tiles.rows, rows = tiles.size(tile);
             std::byte* scratch = thread_scratch_[static_cast<std::size_t>(t)].data();
             // y tile: (rows, out) = x tile (rows, in) @ w^T (in, out)
-            if (w_packed)
-                gemm_tile_packed_b<T>(false, rows, out, in, T(1), xp + r0 * in, in, w_packed, T(0), yp + r0 * out, scratch);
-            else
-                gemm_tile<T>(false, true, rows, out, in, T(1), xp + r0 * in, wp, T(0), yp + r0 * out, scratch);
+            gemm_row_tile<T>(false, true, rows, out, in, T(1), xp + r0 * in, in, wp, w_packed, T(0), yp + r0 * out,
+                             scratch);
             activate_rows<T>(act, om, bp, yp + r0 * out, dp ? dp + r0 * out : nullptr, rows, out);
         });
     });
@@ -175,8 +173,8 @@ void CpuDevice::linear_act_backward(const Tensor& x, const Tensor& w, const Tens
         const std::size_t g_off = layout.add<T>(dact ? per_thread * static_cast<std::size_t>(tiles.rows * out) : 0);
         const std::size_t dw_off = layout.add<T>(per_thread * static_cast<std::size_t>(out * in));
         const std::size_t db_off = layout.add<Acc<T>>(per_thread * static_cast<std::size_t>(out));
-        // w packed once for every tile's dx GEMM (one input column: a GEMV per tile instead).
-        const bool pack_w = dx && in > 1 && tiles.count > 1;
+        // w packed once for every tile's dx GEMM (gemm_kernels.h).
+        const bool pack_w = dx && pack_b_once(tiles.count, in);
         const std::size_t w_off = layout.add<std::byte>(pack_w ? gemm_packed_b_bytes<T>(in, out) : 0);
         workspace_.reserve(layout.bytes());
         T* g_all = workspace_.at<T>(g_off);
@@ -213,10 +211,7 @@ void CpuDevice::linear_act_backward(const Tensor& x, const Tensor& w, const Tens
                 for (Index r = 0; r < rows; ++r)
                     for (Index j = 0; j < out; ++j) db_mine[j] += static_cast<Acc<T>>(g[r * out + j]);
             // dx tile: (rows, in) = g (rows, out) @ w (out, in)
-            if (w_packed)
-                gemm_tile_packed_b<T>(false, rows, in, out, T(1), g, out, w_packed, T(0), dxp + r0 * in, scratch);
-            else if (dxp)
-                gemm_tile<T>(false, false, rows, in, out, T(1), g, wp, T(0), dxp + r0 * in, scratch);
+            if (dxp) gemm_row_tile<T>(false, false, rows, in, out, T(1), g, out, wp, w_packed, T(0), dxp + r0 * in, scratch);
             // dw partial (out, in) += g^T (out, rows) @ x tile (rows, in); a thread's first
             // tile overwrites.
             gemm_tile<T>(true, false, out, in, rows, T(1), g, xp + r0 * in, first ? T(0) : T(1), dw_mine, scratch);
