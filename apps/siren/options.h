@@ -78,8 +78,9 @@ constexpr std::int64_t kMaxSide = 1 << 20;
 // The default training size when --train-size is not given: images larger than this
 // (either side) are scaled down to fit, keeping the aspect ratio. See docs/siren.md.
 constexpr int kDefaultTrainSide = 256;
-// The default --batch for a new run on an image with more pixels than this; smaller images
-// train full batch. Chosen by measurement (docs/performance.md, time to quality).
+// The default --batch of a new run on an image of up to kDefaultTrainSide pixels on the
+// longer side and more pixels than this (smaller images train full batch; larger ones:
+// default_batch in settings.h). Chosen by measurement (docs/performance.md, time to quality).
 constexpr std::int64_t kDefaultBatch = 16384;
 
 // Parses argv. Returns nullopt after --help (printed to stdout: exit 0). Throws UsageError

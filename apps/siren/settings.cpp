@@ -155,12 +155,17 @@ double default_first_omega0(double omega0, int width, int height) {
     return omega0 * std::max(1.0, 2.0 * static_cast<double>(side) / kDefaultTrainSide - 1.0);
 }
 
+std::int64_t default_batch(int width, int height) {
+    const double scale = static_cast<double>(kDefaultTrainSide) / std::max({width, height, kDefaultTrainSide});
+    return std::max<std::int64_t>(1, std::llround(static_cast<double>(kDefaultBatch) * scale * scale));
+}
+
 std::int64_t default_steps(std::int64_t steps, int width, int height) {
     const int side = std::max(width, height);
     if (side <= kDefaultTrainSide) return steps;
-    const double per_pixel =
-        static_cast<double>(kDefaultSteps512 - steps) / kDefaultTrainSide;  // 512 - 256 pixels
-    return steps + std::llround(per_pixel * (side - kDefaultTrainSide));
+    const double area = static_cast<double>(side) * side / (kDefaultTrainSide * kDefaultTrainSide);
+    // area 1 at 256, 4 at 512: reaches kDefaultSteps512 at 512.
+    return steps + std::llround(static_cast<double>(kDefaultSteps512 - steps) * (area - 1.0) / 3.0);
 }
 
 double default_sine_lr(double lr, int width, int height) {

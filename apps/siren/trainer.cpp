@@ -69,8 +69,10 @@ void Trainer::prepare() {
         if (!options_.was_given("--lr"))
             settings_.lr = default_sine_lr(settings_.lr, image_.width, image_.height);
     }
-    if (!resume_ && !options_.was_given("--batch") && image_.pixel_count() > kDefaultBatch)
-        settings_.batch = kDefaultBatch;
+    if (!resume_ && !options_.was_given("--batch")) {
+        const std::int64_t batch = default_batch(image_.width, image_.height);
+        if (image_.pixel_count() > batch) settings_.batch = batch;
+    }
     if (settings_.batch >= image_.pixel_count())
         throw UsageError("--batch " + std::to_string(settings_.batch) + " is not less than the " +
                          std::to_string(image_.pixel_count()) +

@@ -99,17 +99,47 @@ TEST(SirenSizeDefaults, StepsGrowWithTheLongerSideBeyond256) {
         EXPECT_EQ(r.exit_code, 0) << r.err;
         return nn::read_safetensors(dir / name + "/model.safetensors").metadata;
     };
-    // 700 + 500 * (300 - 256) / 256 = 785.9: 786 steps, a snapshot every 78.
+    // 700 + 2900 * ((300 / 256)^2 - 1) / 3 = 1060.9: 1061 steps, a snapshot every 106.
     auto meta = run("full", {"--train-size", "full"});
-    EXPECT_EQ(meta.at("train.steps"), "786");
-    EXPECT_EQ(meta.at("step"), "786");
-    EXPECT_EQ(meta.at("train.snapshot_every"), "78");
+    EXPECT_EQ(meta.at("train.steps"), "1061");
+    EXPECT_EQ(meta.at("step"), "1061");
+    EXPECT_EQ(meta.at("train.snapshot_every"), "106");
     meta = run("given", {"--train-size", "full", "--steps", "5"});
     EXPECT_EQ(meta.at("train.steps"), "5");
     meta = run("snap", {"--train-size", "full", "--snapshot-every", "400"});
     EXPECT_EQ(meta.at("train.snapshot_every"), "400");
     meta = run("fit", {"--train-size", "256x4"});
     EXPECT_EQ(meta.at("train.steps"), "700");
+}
+
+}  // namespace
+}  // namespace anvil::siren::test
+
+namespace anvil::siren::test {
+namespace {
+
+TEST(SirenSizeDefaults, BatchShrinksWithTheSquareOfTheLongerSideBeyond256) {
+    TempDir dir;
+    const auto batch_of = [&](int width, int height, const std::vector<std::string>& extra) {
+        const std::string name = std::to_string(width) + "x" + std::to_string(height) + "-" +
+                                 std::to_string(extra.size());
+        const std::string image = write_pattern_png(dir, name + ".png", width, height);
+        std::vector<std::string> args = {"--backend", "cpu", "--image", image, "--out", dir / name,
+                                         "--hidden", "8", "--layers", "1", "--steps", "1", "--quiet"};
+        const RunResult r = run_siren(args + extra);
+        EXPECT_EQ(r.exit_code, 0) << r.err;
+        return nn::read_safetensors(dir / name + "/model.safetensors").metadata.at("train.batch");
+    };
+    // 16384 * (256 / 512)^2 = 4096 random pixels of the 8192.
+    EXPECT_EQ(batch_of(512, 16, {"--train-size", "full"}), "4096");
+    // 16384 * (256 / 384)^2 = 7281.8: 7282 of the 7680.
+    EXPECT_EQ(batch_of(384, 20, {"--train-size", "full"}), "7282");
+    // No more pixels than the default batch: full batch (0).
+    EXPECT_EQ(batch_of(512, 8, {"--train-size", "full"}), "0");
+    // Fit in 256x256 (the default training size): 16384 of 256 x 128 pixels.
+    EXPECT_EQ(batch_of(1024, 512, {}), "16384");
+    // Given: kept.
+    EXPECT_EQ(batch_of(512, 16, {"--train-size", "full", "--batch", "1000"}), "1000");
 }
 
 }  // namespace
