@@ -55,8 +55,8 @@ void Trainer::prepare() {
     }
     check_render_budget(options_.renders, source_.channels);
     load_training_image();
-    // Larger images: more steps, a higher first-layer frequency and a lower learning rate by
-    // default (settings.h).
+    // Larger images: more steps, smaller batches (below), a higher first-layer frequency and a
+    // lower learning rate by default (settings.h).
     if (!resume_ && !options_.was_given("--steps")) {
         settings_.steps = default_steps(options_.steps, image_.width, image_.height);
         if (!options_.was_given("--snapshot-every"))
