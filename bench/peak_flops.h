@@ -19,5 +19,10 @@ std::vector<Isa> supported_isas();
 Isa variant_isa();
 // GFLOP/s (2 flops per multiply-add), the best of `reps` timed runs of about 0.2 s each.
 double peak_gflops(Isa isa, int threads, int reps = 5);
+// Whether this CPU has AVX512_BF16 (vdpbf16ps), and the rate of its dot-product chains: bf16
+// inputs, FP32 accumulation, 2 multiply-adds per lane and instruction (0 without it). Not an
+// ISA of a cpu variant: it tells whether a bf16 GEMM could beat the FP32 peak here.
+bool has_avx512_bf16();
+double bf16_peak_gflops(int threads, int reps = 5);
 
 }  // namespace anvil::bench
