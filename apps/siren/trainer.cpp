@@ -73,10 +73,15 @@ void Trainer::prepare() {
         const std::int64_t batch = default_batch(image_.width, image_.height);
         if (image_.pixel_count() > batch) settings_.batch = batch;
     }
-    if (settings_.batch >= image_.pixel_count())
-        throw UsageError("--batch " + std::to_string(settings_.batch) + " is not less than the " +
-                         std::to_string(image_.pixel_count()) +
-                         " training pixels; use --batch full");
+    if (settings_.batch >= image_.pixel_count()) {
+        // On a resume without --batch the batch is the checkpoint's: say so, since the user
+        // typed no --batch (a smaller --train-size than the checkpoint's is how this happens).
+        const bool from_checkpoint = resume_ && !options_.was_given("--batch");
+        const std::string batch = std::to_string(settings_.batch);
+        throw UsageError((from_checkpoint ? "the checkpoint's batch of " + batch : "--batch " + batch) +
+                         " is not less than the " + std::to_string(image_.pixel_count()) +
+                         " training pixels; use --batch full" + (from_checkpoint ? " or a smaller --batch" : ""));
+    }
     shard_ = shard_for(image_.width, image_.height, rank_, ranks_);
     local_batch_ = settings_.batch > 0
                        ? batch_share(settings_.batch, image_.width, image_.height, rank_, ranks_)

@@ -38,6 +38,17 @@ public:
         foreign_ckpt, blocker;
     TempDir dir;
 
+    // A checkpoint trained with --batch 100, made on first use: one case needs it.
+    std::string batched_checkpoint() const {
+        if (batched_.empty()) {
+            const RunResult r =
+                run_siren(small_run(image, dir / "batched", 4) + std::vector<std::string>{"--batch", "100"});
+            if (r.exit_code != 0) throw std::runtime_error("training the batched fixture failed: " + r.err);
+            batched_ = dir / "batched/model.safetensors";
+        }
+        return batched_;
+    }
+
 private:
     BadInputFiles() {
         image = write_pattern_png(dir, "good.png", 16, 12);
@@ -72,6 +83,7 @@ private:
         foreign.tensors.push_back(t);
         nn::write_safetensors(foreign_ckpt, foreign);
     }
+    mutable std::string batched_;
 };
 
 struct BadInput {
@@ -202,6 +214,13 @@ const BadInput kBadInputs[] = {
     {"ResumeNothingLeft",
      [](auto& f, auto& o) { return train(f, o, {"--resume", f.checkpoint, "--steps", "2"}); }, 2,
      "the checkpoint is already at step 4"},
+    {"ResumeBatchOverSmallerTrainSize",
+     [](auto& f, auto& o) {
+         return train(f, o, {"--resume", f.batched_checkpoint(), "--train-size", "8x6", "--steps", "9"});
+     },
+     2,
+     "the checkpoint's batch of 100 is not less than the 48 training pixels; use --batch full or a "
+     "smaller --batch"},
     {"ResumeWithOtherOptimizer",
      [](auto& f, auto& o) {
          return train(f, o, {"--resume", f.checkpoint, "--optimizer", "sgd", "--steps", "9"});
