@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Time to quality at 512x512 (issue 14 item 4; docs/performance.md "Time to quality at
-# 512x512"): trains anvil-siren at --train-size full on the bundled 512x512 images (cameraman,
+# 512x512"): trains anvil-siren at --train-size full (or SIZE) on the bundled 512x512 images (cameraman,
 # grey; astronaut, RGB) with the defaults plus EXTRA, and prints one table row per run: whole
 # command wall time (image loading, snapshots and every output included), training time,
 # ms/step, the full-image PSNR at the end (summary.json), and the first step whose batch PSNR
 # (metrics.csv, an estimate from the step's random pixels) reached TARGET dB, with its time.
 #   bench/time_to_quality.sh [BUILD_DIR] [OUT_DIR]
 #   environment: THREADS (default 2: the target's two cores), STEPS (default: anvil-siren's),
+#                SIZE (--train-size, default full; 1024x1024 upsamples the bundled images),
 #                RUNS (repetitions per image, default 1), TARGET (dB, default 35),
 #                IMAGES (default "data/cameraman.png data/astronaut.jpg"),
 #                EXTRA (more anvil-siren flags, e.g. "--lr 3e-3"), BUDGET (s, default 60)
@@ -22,7 +23,7 @@ mkdir -p "$out_dir"
 
 echo "machine: $(lscpu | sed -n 's/^Model name: *//p' | head -1), $(nproc) CPUs;" \
      "OMP_NUM_THREADS=$threads; $(date -u '+%Y-%m-%d %H:%M UTC')"
-echo "flags: --train-size full ${STEPS:+--steps $STEPS }${EXTRA:-}"
+echo "flags: --train-size ${SIZE:-full} ${STEPS:+--steps $STEPS }${EXTRA:-}"
 echo
 echo "| image | run | load before | wall s (command) | training s | ms/step | final PSNR dB | first batch PSNR >= $target dB | batch PSNR at ${BUDGET:-60} s (mean of 10 steps) |"
 echo "| --- | --- | --- | --- | --- | --- | --- | --- | --- |"
@@ -32,7 +33,7 @@ for image in ${IMAGES:-data/cameraman.png data/astronaut.jpg}; do
     load=$(cut -d' ' -f1 /proc/loadavg)
     start=$(date +%s.%N)
     # shellcheck disable=SC2086  # EXTRA is a list of flags
-    OMP_NUM_THREADS=$threads "$bin" --backend cpu --image "$image" --train-size full \
+    OMP_NUM_THREADS=$threads "$bin" --backend cpu --image "$image" --train-size "${SIZE:-full}" \
       --out "$out_dir/$name" --quiet ${STEPS:+--steps "$STEPS"} ${EXTRA:-}
     end=$(date +%s.%N)
     python3 - "$out_dir/$name" "$image" "$run" "$load" "$start" "$end" "$target" "${BUDGET:-60}" <<'PY'

@@ -155,9 +155,19 @@ double default_first_omega0(double omega0, int width, int height) {
     return omega0 * std::max(1.0, 2.0 * static_cast<double>(side) / kDefaultTrainSide - 1.0);
 }
 
+namespace {
+// Beyond kAreaLawSide the batch shrinks as 1 / side, not 1 / side^2: the factor by which the
+// second law's batch is larger (and the steps fewer) than the first's, 1 up to that side.
+double beyond_area_law(int side) {
+    return std::max(1.0, static_cast<double>(side) / kAreaLawSide);
+}
+}  // namespace
+
 std::int64_t default_batch(int width, int height) {
-    const double scale = static_cast<double>(kDefaultTrainSide) / std::max({width, height, kDefaultTrainSide});
-    return std::max<std::int64_t>(1, std::llround(static_cast<double>(kDefaultBatch) * scale * scale));
+    const int side = std::max({width, height, kDefaultTrainSide});
+    const double scale = static_cast<double>(kDefaultTrainSide) / side;
+    return std::max<std::int64_t>(
+        1, std::llround(static_cast<double>(kDefaultBatch) * scale * scale * beyond_area_law(side)));
 }
 
 std::int64_t default_steps(std::int64_t steps, int width, int height) {
@@ -165,7 +175,9 @@ std::int64_t default_steps(std::int64_t steps, int width, int height) {
     if (side <= kDefaultTrainSide) return steps;
     const double area = static_cast<double>(side) * side / (kDefaultTrainSide * kDefaultTrainSide);
     // area 1 at 256, 4 at 512: reaches kDefaultSteps512 at 512.
-    return steps + std::llround(static_cast<double>(kDefaultSteps512 - steps) * (area - 1.0) / 3.0);
+    const double area_law = static_cast<double>(steps) +
+                            static_cast<double>(kDefaultSteps512 - steps) * (area - 1.0) / 3.0;
+    return std::llround(area_law / beyond_area_law(side));
 }
 
 double default_sine_lr(double lr, int width, int height) {

@@ -118,7 +118,7 @@ TEST(SirenSizeDefaults, StepsGrowWithTheLongerSideBeyond256) {
 namespace anvil::siren::test {
 namespace {
 
-TEST(SirenSizeDefaults, BatchShrinksWithTheSquareOfTheLongerSideBeyond256) {
+TEST(SirenSizeDefaults, BatchShrinksWithTheSquareOfTheLongerSideBeyond256AndWithTheSideBeyond512) {
     TempDir dir;
     const auto batch_of = [&](int width, int height, const std::vector<std::string>& extra) {
         const std::string name = std::to_string(width) + "x" + std::to_string(height) + "-" +
@@ -134,6 +134,10 @@ TEST(SirenSizeDefaults, BatchShrinksWithTheSquareOfTheLongerSideBeyond256) {
     EXPECT_EQ(batch_of(512, 16, {"--train-size", "full"}), "4096");
     // 16384 * (256 / 384)^2 = 7281.8: 7282 of the 7680.
     EXPECT_EQ(batch_of(384, 20, {"--train-size", "full"}), "7282");
+    // Beyond 512 it shrinks as 1 / side: 4096 * 512 / 1024 = 2048 of the 4096.
+    EXPECT_EQ(batch_of(1024, 4, {"--train-size", "full"}), "2048");
+    // 16384 * (256 / 768)^2 * 768 / 512 = 2730.7: 2731 of the 3072.
+    EXPECT_EQ(batch_of(768, 4, {"--train-size", "full"}), "2731");
     // No more pixels than the default batch: full batch (0).
     EXPECT_EQ(batch_of(512, 8, {"--train-size", "full"}), "0");
     // Fit in 256x256 (the default training size): 16384 of 256 x 128 pixels.
