@@ -95,8 +95,8 @@ void add_options(CLI::App& app, RawOptions& raw) {
         ->default_str("fit in " + std::to_string(kDefaultTrainSide) + "x" +
                       std::to_string(kDefaultTrainSide));
     app.add_option("--steps", raw.steps, "Total training steps (a resumed run continues to it)")
-        ->default_str("700; longer training side over 256: 700 + 2900 ((side / 256)^2 - 1) / 3, "
-                      "over 512: that x 512 / side");
+        ->default_str("700; longer training side over 128: as many as keep the pixels of a run (1400 at "
+                      "256, 3600 at 512, 7600 at 1024)");
     app.add_option("--lr", raw.lr, "Learning rate")
         ->default_str("2e-3 (adam), 1e-2 (sgd); sine, longer training side over 256: "
                       "x 256 / side");
@@ -117,8 +117,8 @@ void add_options(CLI::App& app, RawOptions& raw) {
         ->default_str("mse");
     app.add_option("--batch", raw.batch, "Random pixels per step, or full")
         ->default_str(std::to_string(kDefaultBatch) +
-                      " x (256 / longer training side)^2 beyond 256, x side / 512 beyond 512 (full for "
-                      "images of no more pixels)");
+                      ", x 128 / longer training side beyond 128 (8192 at 256, 4096 at 512); full for "
+                      "images of no more pixels");
     app.add_option("--seed", raw.seed, "Seed of the initial weights and batch sampling")
         ->default_str("0");
     app.add_option("--snapshot-every", raw.snapshot_every,

@@ -78,8 +78,8 @@ constexpr std::int64_t kMaxSide = 1 << 20;
 // The default training size when --train-size is not given: images larger than this
 // (either side) are scaled down to fit, keeping the aspect ratio. See docs/siren.md.
 constexpr int kDefaultTrainSide = 256;
-// The default --batch of a new run on an image of up to kDefaultTrainSide pixels on the
-// longer side and more pixels than this (smaller images train full batch; larger ones:
+// The default --batch of a new run on an image of up to 128 pixels on the longer side and
+// more pixels than this (smaller images train full batch; larger ones get less:
 // default_batch in settings.h). Chosen by measurement (docs/performance.md, time to quality).
 constexpr std::int64_t kDefaultBatch = 16384;
 

@@ -156,28 +156,30 @@ double default_first_omega0(double omega0, int width, int height) {
 }
 
 namespace {
-// Beyond kAreaLawSide the batch shrinks as 1 / side, not 1 / side^2: the factor by which the
-// second law's batch is larger (and the steps fewer) than the first's, 1 up to that side.
-double beyond_area_law(int side) {
-    return std::max(1.0, static_cast<double>(side) / kAreaLawSide);
+// The pixels (steps x batch) a default run processes: kDefaultBatch x `steps` up to
+// kDefaultTrainSide on the longer side (11.5 M), then growing as the rule of 2026-12-05 had
+// them, `steps` + (kDefaultSteps512 - `steps`) (area - 1) / 3 steps of kDefaultBatch / area
+// pixels, area = (side / 256)^2: 14.7 M at 512, 15.6 M at 1024.
+double default_run_pixels(std::int64_t steps, int side) {
+    const double area = std::max(1.0, static_cast<double>(side) * side / (kDefaultTrainSide * kDefaultTrainSide));
+    const double old_steps = static_cast<double>(steps) +
+                             static_cast<double>(kDefaultSteps512 - steps) * (area - 1.0) / 3.0;
+    return old_steps * static_cast<double>(kDefaultBatch) / area;
+}
+
+double batch_for_side(int side) {
+    return static_cast<double>(kDefaultBatch) * std::min(1.0, static_cast<double>(kBatchLawSide) / side);
 }
 }  // namespace
 
 std::int64_t default_batch(int width, int height) {
-    const int side = std::max({width, height, kDefaultTrainSide});
-    const double scale = static_cast<double>(kDefaultTrainSide) / side;
-    return std::max<std::int64_t>(
-        1, std::llround(static_cast<double>(kDefaultBatch) * scale * scale * beyond_area_law(side)));
+    return std::max<std::int64_t>(1, std::llround(batch_for_side(std::max(width, height))));
 }
 
 std::int64_t default_steps(std::int64_t steps, int width, int height) {
     const int side = std::max(width, height);
-    if (side <= kDefaultTrainSide) return steps;
-    const double area = static_cast<double>(side) * side / (kDefaultTrainSide * kDefaultTrainSide);
-    // area 1 at 256, 4 at 512: reaches kDefaultSteps512 at 512.
-    const double area_law = static_cast<double>(steps) +
-                            static_cast<double>(kDefaultSteps512 - steps) * (area - 1.0) / 3.0;
-    return std::llround(area_law / beyond_area_law(side));
+    if (side <= kBatchLawSide) return steps;
+    return std::llround(default_run_pixels(steps, side) / batch_for_side(side));
 }
 
 double default_sine_lr(double lr, int width, int height) {

@@ -48,24 +48,21 @@ nn::MlpConfig config_for_render(const Options& options, const nn::Checkpoint& ch
 // Measured at 512x512 in docs/performance.md (time to quality at 512x512).
 double default_first_omega0(double omega0, int width, int height);
 
-// The random pixels per step of a new run without --batch: kDefaultBatch up to
-// kDefaultTrainSide pixels on the longer side, then shrinking as 1 / side^2 up to
-// kAreaLawSide, kDefaultBatch * (256 / side)^2 (4096 at 512), and as 1 / side beyond it,
-// 4096 * 512 / side (2048 at 1024), so that a larger image trains with more, cheaper steps:
-// at 512x512 batches of 4096 reached 1 to 2.8 dB more than batches of 16384 for the same
-// pixels processed; at 1024x1024, 2048 beat 1024 (which collapsed on one image at its
-// learning rate) and 4096 (docs/performance.md, time to quality at 512x512 and beyond).
-// The trainer uses it only for images with more pixels than it (smaller ones: full batch).
-constexpr int kAreaLawSide = 512;
+// The random pixels per step of a new run without --batch: kDefaultBatch (16384) up to
+// kBatchLawSide pixels on the longer side, then kDefaultBatch * 128 / side: 8192 at 256, 4096
+// at 512, 2048 at 1024. Measured for the same pixels processed (docs/performance.md, time to
+// quality): at 256, 8192 beat 16384 on both bundled images; at 512, 4096 beat 8192 and
+// 16384; at 1024, 2048 beat 1024 and 4096 on four images; at 128, a full batch beat a
+// quarter of the image by 20 to 87 dB. The trainer uses it only for images with more pixels
+// than it (smaller ones: full batch).
+constexpr int kBatchLawSide = 128;
 std::int64_t default_batch(int width, int height);
 
-// The number of steps of a new run without --steps: `steps` (700) up to kDefaultTrainSide
-// pixels on the longer side, then growing linearly with the square of it (the pixel count
-// of a square image) to kDefaultSteps512 at 512, 700 + 2900 ((side / 256)^2 - 1) / 3, and
-// beyond kAreaLawSide that times 512 / side, as the batch grows by side / 512 over the area
-// law (7600 at 1024): with default_batch the pixels processed per run grow from 11.5 M at
-// 256 to 14.7 M at 512 and 15.6 M at 1024, so a default run takes about the same time at
-// every size.
+// The number of steps of a new run without --steps: `steps` (700) up to kBatchLawSide pixels
+// on the longer side, then as many as keep the pixels a default run processes (steps x
+// default_batch) at 11.5 M up to 256 and growing slowly beyond (14.7 M at 512, 15.6 M at 1024,
+// the rule of 2026-12-05): 1400 at 256, kDefaultSteps512 at 512, 7600 at 1024. So a default
+// run takes about the same time at every size (a minute or so on two cores here).
 constexpr std::int64_t kDefaultSteps512 = 3600;
 std::int64_t default_steps(std::int64_t steps, int width, int height);
 

@@ -89,7 +89,7 @@ TEST(SirenSizeDefaults, LearningRateShrinksWithTheLongerSideBeyond256) {
 namespace anvil::siren::test {
 namespace {
 
-TEST(SirenSizeDefaults, StepsGrowWithTheLongerSideBeyond256) {
+TEST(SirenSizeDefaults, StepsGrowWithTheLongerSideBeyond128) {
     TempDir dir;
     const std::string wide = write_pattern_png(dir, "wide.png", 300, 4);
     const auto run = [&](const std::string& name, const std::vector<std::string>& extra) {
@@ -99,16 +99,20 @@ TEST(SirenSizeDefaults, StepsGrowWithTheLongerSideBeyond256) {
         EXPECT_EQ(r.exit_code, 0) << r.err;
         return nn::read_safetensors(dir / name + "/model.safetensors").metadata;
     };
-    // 700 + 2900 * ((300 / 256)^2 - 1) / 3 = 1060.9: 1061 steps, a snapshot every 106.
+    // The pixels of 700 + 2900 ((300 / 256)^2 - 1) / 3 = 1060.9 steps of 16384 (256 / 300)^2
+    // (12.66 M) in batches of 16384 * 128 / 300: 1810.6, so 1811 steps, a snapshot every 181.
     auto meta = run("full", {"--train-size", "full"});
-    EXPECT_EQ(meta.at("train.steps"), "1061");
-    EXPECT_EQ(meta.at("step"), "1061");
-    EXPECT_EQ(meta.at("train.snapshot_every"), "106");
+    EXPECT_EQ(meta.at("train.steps"), "1811");
+    EXPECT_EQ(meta.at("step"), "1811");
+    EXPECT_EQ(meta.at("train.snapshot_every"), "181");
     meta = run("given", {"--train-size", "full", "--steps", "5"});
     EXPECT_EQ(meta.at("train.steps"), "5");
     meta = run("snap", {"--train-size", "full", "--snapshot-every", "400"});
     EXPECT_EQ(meta.at("train.snapshot_every"), "400");
+    // 700 x 16384 pixels in batches of 8192 at 256; 700 steps up to 128.
     meta = run("fit", {"--train-size", "256x4"});
+    EXPECT_EQ(meta.at("train.steps"), "1400");
+    meta = run("small", {"--train-size", "128x4"});
     EXPECT_EQ(meta.at("train.steps"), "700");
 }
 
@@ -118,7 +122,7 @@ TEST(SirenSizeDefaults, StepsGrowWithTheLongerSideBeyond256) {
 namespace anvil::siren::test {
 namespace {
 
-TEST(SirenSizeDefaults, BatchShrinksWithTheSquareOfTheLongerSideBeyond256AndWithTheSideBeyond512) {
+TEST(SirenSizeDefaults, BatchShrinksWithTheLongerSideBeyond128) {
     TempDir dir;
     const auto batch_of = [&](int width, int height, const std::vector<std::string>& extra) {
         const std::string name = std::to_string(width) + "x" + std::to_string(height) + "-" +
@@ -130,18 +134,21 @@ TEST(SirenSizeDefaults, BatchShrinksWithTheSquareOfTheLongerSideBeyond256AndWith
         EXPECT_EQ(r.exit_code, 0) << r.err;
         return nn::read_safetensors(dir / name + "/model.safetensors").metadata.at("train.batch");
     };
-    // 16384 * (256 / 512)^2 = 4096 random pixels of the 8192.
+    // 16384 * 128 / 512 = 4096 random pixels of the 8192.
     EXPECT_EQ(batch_of(512, 16, {"--train-size", "full"}), "4096");
-    // 16384 * (256 / 384)^2 = 7281.8: 7282 of the 7680.
-    EXPECT_EQ(batch_of(384, 20, {"--train-size", "full"}), "7282");
-    // Beyond 512 it shrinks as 1 / side: 4096 * 512 / 1024 = 2048 of the 4096.
+    // 16384 * 128 / 384 = 5461.3: 5461 of the 7680.
+    EXPECT_EQ(batch_of(384, 20, {"--train-size", "full"}), "5461");
+    // 16384 * 128 / 1024 = 2048 of the 4096.
     EXPECT_EQ(batch_of(1024, 4, {"--train-size", "full"}), "2048");
-    // 16384 * (256 / 768)^2 * 768 / 512 = 2730.7: 2731 of the 3072.
+    // 16384 * 128 / 768 = 2730.7: 2731 of the 3072.
     EXPECT_EQ(batch_of(768, 4, {"--train-size", "full"}), "2731");
     // No more pixels than the default batch: full batch (0).
     EXPECT_EQ(batch_of(512, 8, {"--train-size", "full"}), "0");
-    // Fit in 256x256 (the default training size): 16384 of 256 x 128 pixels.
-    EXPECT_EQ(batch_of(1024, 512, {}), "16384");
+    // Fit in 256x256 (the default training size): 8192 of 256 x 128 pixels.
+    EXPECT_EQ(batch_of(1024, 512, {}), "8192");
+    // The longer side counts: 16384 * 128 / 160 = 13107.2 of 128 x 160 = 20480 pixels. (Up to
+    // 128 on the longer side an image has at most 16384 pixels: always a full batch.)
+    EXPECT_EQ(batch_of(128, 160, {"--train-size", "full"}), "13107");
     // Given: kept.
     EXPECT_EQ(batch_of(512, 16, {"--train-size", "full", "--batch", "1000"}), "1000");
 }
