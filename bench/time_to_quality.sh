@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # Time to quality at 512x512 (issue 14 item 4; docs/performance.md "Time to quality at
-# 512x512"): trains anvil-siren at --train-size full (or SIZE) on the bundled 512x512 images (cameraman,
-# grey; astronaut, RGB) with the defaults plus EXTRA, and prints one table row per run: whole
-# command wall time (image loading, snapshots and every output included), training time,
-# ms/step, the full-image PSNR at the end (summary.json), and the first step whose batch PSNR
-# (metrics.csv, an estimate from the step's random pixels) reached TARGET dB, with its time.
+# 512x512"): trains anvil-siren at --train-size full (or SIZE) on the bundled 512x512 images
+# (cameraman, grey; astronaut, RGB) with the defaults plus EXTRA, and prints one table row per
+# run: whole command wall time (image loading, snapshots and every output included), training
+# time, ms/step, the full-image PSNR at the end (summary.json), and the first step whose batch
+# PSNR (metrics.csv, an estimate from the step's random pixels) reached TARGET dB, with its time.
 #   bench/time_to_quality.sh [BUILD_DIR] [OUT_DIR]
 #   environment: THREADS (default 2: the target's two cores), STEPS (default: anvil-siren's),
 #                SIZE (--train-size, default full; 1024x1024 upsamples the bundled images),

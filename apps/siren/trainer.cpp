@@ -80,7 +80,8 @@ void Trainer::prepare() {
         const std::string batch = std::to_string(settings_.batch);
         throw UsageError((from_checkpoint ? "the checkpoint's batch of " + batch : "--batch " + batch) +
                          " is not less than the " + std::to_string(image_.pixel_count()) +
-                         " training pixels; use --batch full" + (from_checkpoint ? " or a smaller --batch" : ""));
+                         " training pixels; use --batch full" +
+                         (from_checkpoint ? " or a smaller --batch" : ""));
     }
     shard_ = shard_for(image_.width, image_.height, rank_, ranks_);
     local_batch_ = settings_.batch > 0
